@@ -1,0 +1,37 @@
+/* Merkle-Patricia trie roots (Yellow Paper, appendix D).
+ *
+ * braid_trie_root computes the root hash of the trie holding a set of key/value pairs, without keeping
+ * the trie: enough for post-state roots, storage roots and the transaction/receipt/withdrawal roots.
+ * Keys are raw bytes: a "secure" trie (state, storage) is the caller hashing its keys with keccak-256
+ * first. Values are the bytes stored at the leaf (for state and storage, already RLP-encoded); a pair
+ * with an empty value means "absent" and is ignored, as in the trie tests' deletion semantics.
+ *
+ * Thread contract: stateless; the pairs array is only read (and reordered) by the calling thread. */
+#ifndef BRAID_TRIE_H
+#define BRAID_TRIE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "braid_bytes.h"
+
+typedef struct braid_trie_kv {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *val;
+    size_t val_len;
+} braid_trie_kv;
+
+/* keccak256(rlp("")): the root of the empty trie. */
+extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
+
+/* Computes the root of the trie of `n` pairs. The array is sorted in place by key. When two pairs have
+ * the same key, the later one in the original order wins (the array order is an insertion order).
+ * Returns 0, or -1 when a key is longer than 65535 bytes. */
+int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root);
+
+/* The root of the trie whose keys are rlp(0), rlp(1), ..., rlp(n-1) and whose values are the given
+ * encodings: the transactions, receipts and withdrawals roots of a block. */
+int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root);
+
+#endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Braid builds and tests against. Skips packages already present.
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config
+      libsecp256k1-dev libssl-dev libgmp-dev liblmdb-dev libjansson-dev libmicrohttpd-dev libzstd-dev)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
