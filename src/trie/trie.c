@@ -1,0 +1,214 @@
+/* Merkle-Patricia trie roots computed directly from sorted pairs (Yellow Paper, appendix D).
+ *
+ * With the keys sorted, every subtrie is a contiguous range that shares a key prefix, so the root can be
+ * built by one recursive pass without materialising any nodes: a range of one pair is a leaf, a range
+ * whose keys share more nibbles is an extension over a branch, otherwise a branch whose children are the
+ * sub-ranges split by the next nibble. Each node is RLP-encoded at the end of one scratch buffer; once it
+ * is complete it is replaced there by its reference (the node itself when its encoding is under 32 bytes,
+ * else its keccak-256), which is exactly what its parent must contain. The recursion depth is one level
+ * per branch, so at most one per nibble of the longest key: 65 for 32-byte keys. */
+#include "braid/braid_trie.h"
+
+#include <stdlib.h>
+
+#include "braid/braid_keccak.h"
+#include "braid/braid_rlp.h"
+
+/* keccak256(0x80) */
+const braid_hash BRAID_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
+                                           0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
+                                           0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21}};
+
+#define MAX_KEY_LEN 65535
+
+/* ---- sorting ---- */
+
+static int key_cmp(const braid_trie_kv *a, const braid_trie_kv *b) {
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    int c = n ? memcmp(a->key, b->key, n) : 0;
+    if (c) return c;
+    return (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* Stable merge sort: equal keys keep their input order, which decides which duplicate wins. */
+static void merge_sort(braid_trie_kv *a, braid_trie_kv *tmp, size_t n) {
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            braid_trie_kv x = a[i];
+            size_t j = i;
+            for (; j > 0 && key_cmp(&a[j - 1], &x) > 0; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(a, tmp, h);
+    merge_sort(a + h, tmp, n - h);
+    if (key_cmp(&a[h - 1], &a[h]) <= 0) return; /* already in order, common for pre-sorted input */
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = key_cmp(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+    while (i < h) tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a); /* the rest of the right half is already in place */
+}
+
+/* ---- nibbles ---- */
+
+static inline unsigned nibble(const braid_trie_kv *kv, size_t i) {
+    uint8_t byte = kv->key[i / 2];
+    return i % 2 ? byte & 0x0f : byte >> 4;
+}
+
+static inline size_t nibble_len(const braid_trie_kv *kv) { return 2 * kv->key_len; }
+
+/* Length, in nibbles from the start of the key, of the common prefix of two keys known to agree on
+ * their first `from` nibbles. Compares whole bytes where it can: keys often share long prefixes. */
+static size_t common_prefix(const braid_trie_kv *a, const braid_trie_kv *b, size_t from) {
+    size_t n = nibble_len(a) < nibble_len(b) ? nibble_len(a) : nibble_len(b);
+    size_t i = from;
+    if (i % 2 && i < n) {
+        if (nibble(a, i) != nibble(b, i)) return i;
+        i++;
+    }
+    while (i < n && a->key[i / 2] == b->key[i / 2]) i += 2;
+    if (i < n && nibble(a, i) == nibble(b, i)) i++;
+    return i;
+}
+
+/* Appends the hex-prefix encoding of nibbles [from, to) of the key as an RLP string: a first byte
+ * holding the flags (0x20 for a leaf, 0x10 for an odd length) and, for an odd length, the first
+ * nibble; then the remaining nibbles packed two per byte. Written in place because a path can be as
+ * long as a key (64 KiB), too large for a temporary on the stack. */
+static void put_path(braid_buf *b, const braid_trie_kv *kv, size_t from, size_t to, bool leaf) {
+    size_t count = to - from;
+    size_t len = count / 2 + 1;
+    uint8_t first = leaf ? 0x20 : 0x00;
+    if (count % 2) first |= (uint8_t)(0x10 | nibble(kv, from++));
+    if (len == 1) {
+        braid_buf_push(b, first); /* below 0x80, so the byte is its own RLP encoding */
+        return;
+    }
+    if (len < 56) {
+        braid_buf_push(b, (uint8_t)(0x80 + len));
+    } else {
+        unsigned n = len > 0xffff ? 3 : len > 0xff ? 2 : 1;
+        braid_buf_push(b, (uint8_t)(0xb7 + n));
+        for (unsigned i = n; i-- > 0;) braid_buf_push(b, (uint8_t)(len >> (8 * i)));
+    }
+    uint8_t *p = braid_buf_extend(b, len);
+    *p++ = first;
+    if (from % 2 == 0) {
+        memcpy(p, kv->key + from / 2, (to - from) / 2); /* byte-aligned: straight from the key */
+    } else {
+        for (size_t i = from; i < to; i += 2) *p++ = (uint8_t)(nibble(kv, i) << 4 | nibble(kv, i + 1));
+    }
+}
+
+/* ---- node encoding ---- */
+
+/* Replaces the node encoded at b->data[start..] with its reference: a node of 32 bytes or more is
+ * replaced by the RLP string of its hash; a shorter one stays, embedded in its parent. */
+static void make_ref(braid_buf *b, size_t start) {
+    size_t len = b->len - start;
+    if (len < 32) return;
+    uint8_t h[32];
+    braid_keccak256(b->data + start, len, h);
+    b->len = start;
+    braid_rlp_put_bytes(b, h, 32);
+}
+
+/* Encodes the node for kv[lo, hi): distinct keys, sorted, that agree on their first `depth` nibbles. */
+static void encode_node(braid_buf *b, const braid_trie_kv *kv, size_t lo, size_t hi, size_t depth) {
+    if (hi - lo == 1) {
+        size_t m = braid_rlp_list_begin(b);
+        put_path(b, &kv[lo], depth, nibble_len(&kv[lo]), true);
+        braid_rlp_put_bytes(b, kv[lo].val, kv[lo].val_len);
+        braid_rlp_list_end(b, m);
+        return;
+    }
+
+    /* In sorted order the prefix shared by the whole range is the one shared by its two ends. */
+    size_t split = common_prefix(&kv[lo], &kv[hi - 1], depth);
+    size_t ext = 0;
+    if (split > depth) {
+        ext = braid_rlp_list_begin(b);
+        put_path(b, &kv[lo], depth, split, false);
+    }
+
+    /* The branch at `split`. A key that ends exactly there sorts first and becomes its value; the
+     * others are grouped by their next nibble, each group a child subtrie. */
+    size_t branch = braid_rlp_list_begin(b);
+    const braid_trie_kv *value = NULL;
+    size_t i = lo;
+    if (nibble_len(&kv[lo]) == split) value = &kv[i++];
+    for (unsigned n = 0; n < 16; n++) {
+        size_t j = i;
+        while (j < hi && nibble(&kv[j], split) == n) j++;
+        if (j > i) {
+            size_t child = b->len;
+            encode_node(b, kv, i, j, split + 1);
+            make_ref(b, child);
+        } else {
+            braid_buf_push(b, 0x80);
+        }
+        i = j;
+    }
+    if (value) braid_rlp_put_bytes(b, value->val, value->val_len);
+    else braid_buf_push(b, 0x80);
+    braid_rlp_list_end(b, branch);
+
+    if (split > depth) {
+        make_ref(b, branch);
+        braid_rlp_list_end(b, ext);
+    }
+}
+
+/* ---- public ---- */
+
+int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root) {
+    bool sorted = true;
+    for (size_t i = 0; i < n; i++) {
+        if (kvs[i].key_len > MAX_KEY_LEN) return -1;
+        if (i > 0 && key_cmp(&kvs[i - 1], &kvs[i]) > 0) sorted = false;
+    }
+    braid_trie_kv *live = braid_xmalloc((n ? n : 1) * sizeof *live);
+    if (!sorted) merge_sort(kvs, live, n);
+
+    /* Keep the last of each run of equal keys, then drop empty values (deletions). The survivors go to
+     * a separate array so that the caller's array stays a sorted permutation of its input. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && key_cmp(&kvs[i], &kvs[i + 1]) == 0) continue;
+        if (kvs[i].val_len == 0) continue;
+        live[m++] = kvs[i];
+    }
+
+    if (m == 0) {
+        *root = BRAID_EMPTY_TRIE_ROOT;
+    } else {
+        braid_buf scratch = {0};
+        braid_buf_reserve(&scratch, 4096);
+        encode_node(&scratch, live, 0, m, 0);
+        braid_keccak256(scratch.data, scratch.len, root->b); /* the root is hashed even when short */
+        braid_buf_free(&scratch);
+    }
+    free(live);
+    return 0;
+}
+
+int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root) {
+    /* rlp(i) is at most 9 bytes; the keys live in one block next to the pairs. */
+    braid_trie_kv *kvs = braid_xmalloc((n ? n : 1) * sizeof *kvs);
+    uint8_t *keys = braid_xmalloc((n ? n : 1) * 9);
+    braid_buf key = {0};
+    for (size_t i = 0; i < n; i++) {
+        braid_buf_clear(&key);
+        braid_rlp_put_u64(&key, i);
+        memcpy(keys + 9 * i, key.data, key.len);
+        kvs[i] = (braid_trie_kv){keys + 9 * i, key.len, values[i].data, values[i].len};
+    }
+    braid_buf_free(&key);
+    int rc = braid_trie_root(kvs, n, root);
+    free(keys);
+    free(kvs);
+    return rc;
+}
