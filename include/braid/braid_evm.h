@@ -1,0 +1,150 @@
+/* The EVM: executing messages (calls and creations) against a braid_state under one fork's rules.
+ *
+ * A braid_vm holds what one thread needs to execute: per-depth stacks and memories reused across calls
+ * (the hot path allocates nothing once they are warm), and the current execution context. It is not a
+ * state: the same vm runs any number of transactions against any states.
+ *
+ * Thread contract: a braid_vm belongs to one thread at a time; use one per worker. */
+#ifndef BRAID_EVM_H
+#define BRAID_EVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "braid_bytes.h"
+#include "braid_fork.h"
+#include "braid_state.h"
+#include "braid_u256.h"
+
+#define BRAID_MAX_CALL_DEPTH 1024
+#define BRAID_MAX_CODE_SIZE 24576     /* EIP-170 */
+#define BRAID_MAX_INITCODE_SIZE 49152 /* EIP-3860 */
+
+/* How an execution ended. Everything but SUCCESS reverts the frame's state changes; everything but
+ * SUCCESS and REVERT also consumes all the frame's gas. */
+typedef enum braid_status {
+    BRAID_SUCCESS = 0,
+    BRAID_REVERT,
+    BRAID_OUT_OF_GAS,
+    BRAID_INVALID_INSTRUCTION, /* 0xFE */
+    BRAID_UNDEFINED_INSTRUCTION,
+    BRAID_STACK_OVERFLOW,
+    BRAID_STACK_UNDERFLOW,
+    BRAID_BAD_JUMP_DESTINATION,
+    BRAID_INVALID_MEMORY_ACCESS, /* RETURNDATACOPY out of bounds */
+    BRAID_STATIC_MODE_VIOLATION,
+    BRAID_PRECOMPILE_FAILURE,
+    BRAID_CONTRACT_VALIDATION_FAILURE, /* code too large, or starting with 0xEF */
+    BRAID_CREATE_COLLISION,
+    BRAID_INSUFFICIENT_BALANCE, /* value transfer the caller cannot pay: gas is returned */
+    BRAID_CALL_DEPTH_EXCEEDED,  /* gas is returned */
+    BRAID_NONCE_OVERFLOW,       /* gas is returned */
+} braid_status;
+
+const char *braid_status_name(braid_status status);
+
+/* The block a transaction executes in. */
+typedef struct braid_block_env {
+    braid_address coinbase;
+    uint64_t number;
+    uint64_t timestamp;
+    uint64_t gas_limit;
+    braid_u256 difficulty;  /* DIFFICULTY before Paris */
+    braid_u256 prev_randao; /* PREVRANDAO from Paris */
+    braid_u256 base_fee;
+    braid_u256 blob_base_fee;
+    braid_u256 chain_id;
+    /* BLOCKHASH: returns false when the hash is unknown (the opcode then yields zero). Only called for
+     * the 256 blocks before `number`. */
+    bool (*block_hash)(void *ctx, uint64_t number, braid_hash *out);
+    void *block_hash_ctx;
+} braid_block_env;
+
+/* The transaction-wide context. */
+typedef struct braid_tx_env {
+    braid_address origin;
+    braid_u256 gas_price; /* the effective gas price */
+    const braid_hash *blob_hashes;
+    size_t n_blob_hashes;
+} braid_tx_env;
+
+typedef enum braid_call_kind {
+    BRAID_CALL,
+    BRAID_CALLCODE,
+    BRAID_DELEGATECALL,
+    BRAID_STATICCALL,
+    BRAID_CREATE,
+    BRAID_CREATE2,
+} braid_call_kind;
+
+typedef struct braid_message {
+    braid_call_kind kind;
+    bool is_static;
+    int depth; /* 0 for the transaction's own call */
+    int64_t gas;
+    braid_address recipient;    /* whose storage and balance the code runs with (the new address for a create) */
+    braid_address sender;       /* CALLER */
+    braid_address code_address; /* whose code runs (differs for CALLCODE/DELEGATECALL) */
+    braid_u256 value;           /* CALLVALUE; transferred for CALL, CALLCODE and creations */
+    const uint8_t *input;       /* call data, or init code for a create */
+    size_t input_len;
+} braid_message;
+
+typedef struct braid_result {
+    braid_status status;
+    int64_t gas_left;
+    /* Output (return or revert data); owned by the vm, valid until the next message at the same depth. */
+    const uint8_t *output;
+    size_t output_len;
+} braid_result;
+
+/* One instruction about to execute, as tracers see it (EIP-3155 fields). */
+typedef struct braid_step {
+    uint64_t pc;
+    uint8_t op;
+    int64_t gas;      /* before the instruction */
+    int64_t gas_cost; /* the instruction's static cost */
+    uint64_t mem_size;
+    const braid_u256 *stack; /* bottom first */
+    size_t stack_size;
+    int depth; /* 1 for the transaction's own call, as EIP-3155 counts */
+    int64_t refund;
+} braid_step;
+
+/* Execution hooks. A vm without a tracer runs a loop compiled without any hook calls, so tracing costs
+ * nothing when it is off. */
+typedef struct braid_tracer {
+    void *ctx;
+    void (*step)(void *ctx, const braid_step *step);
+} braid_tracer;
+
+/* A tracer printing EIP-3155 JSON lines (one object per instruction, as geth's and evmone's tools do)
+ * to `out`. */
+void braid_tracer_eip3155(braid_tracer *tracer, FILE *out);
+/* The closing line of a traced transaction: {"output":..., "gasUsed":..., "error":...}. */
+void braid_tracer_eip3155_summary(FILE *out, const uint8_t *output, size_t output_len, uint64_t gas_used,
+                                  const char *error);
+
+typedef struct braid_vm braid_vm;
+
+braid_vm *braid_vm_create(void);
+void braid_vm_destroy(braid_vm *vm);
+/* `tracer` may be NULL; it must outlive its use. */
+void braid_vm_set_tracer(braid_vm *vm, const braid_tracer *tracer);
+
+/* Binds the vm to a state, fork, block and transaction before executing messages. */
+void braid_vm_begin(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *block,
+                    const braid_tx_env *tx);
+
+/* Executes a call message (CALL kinds): depth and balance checks, value transfer, precompiles, code. */
+braid_result braid_vm_call(braid_vm *vm, const braid_message *msg);
+/* Executes a creation at msg->recipient (already derived and with the creator's nonce already bumped):
+ * collision check, account creation, init code, code deposit. */
+braid_result braid_vm_create_contract(braid_vm *vm, const braid_message *msg);
+
+/* Contract addresses. */
+braid_address braid_create_address(const braid_address *sender, uint64_t nonce);
+braid_address braid_create2_address(const braid_address *sender, const uint8_t salt[32], const braid_hash *init_hash);
+
+#endif

@@ -1,0 +1,107 @@
+/* World state as one execution sees it: accounts, storage, code, and the journal that reverts them.
+ *
+ * A braid_state is an in-memory overlay over an optional read-only state source (the pre-block state,
+ * later the database or the Block-STM multi-version memory). Reads that miss the overlay go to the
+ * source once and are cached. Every change is journaled so that a failed call frame reverts to its
+ * checkpoint. At the end of a transaction braid_state_finalize_tx applies the end-of-transaction rules
+ * (self-destructs, EIP-161 removal of touched empty accounts) and clears the per-transaction data
+ * (journal, warm sets, transient storage, logs, refund).
+ *
+ * Code is kept as braid_code objects: immutable, padded and jump-analysed once, owned by a
+ * braid_code_cache keyed by code hash and shared by every state that uses the cache.
+ *
+ * Thread contract: a braid_state belongs to one thread. A braid_code_cache may be shared by threads;
+ * its lookups and inserts are internally synchronised and the braid_code objects it returns are
+ * immutable and live as long as the cache. */
+#ifndef BRAID_STATE_H
+#define BRAID_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "braid_bytes.h"
+#include "braid_fork.h"
+#include "braid_u256.h"
+
+/* keccak256(""): the code hash of an account without code. */
+extern const braid_hash BRAID_EMPTY_CODE_HASH;
+
+/* Analysed contract code. `bytes` has `len` bytes of code followed by BRAID_CODE_PADDING zero bytes so
+ * that the interpreter can read PUSH data and the next opcode without bounds checks. */
+#define BRAID_CODE_PADDING 33
+typedef struct braid_code {
+    braid_hash hash;
+    size_t len;
+    const uint8_t *bytes;
+    const uint64_t *jumpdests; /* bit i set: position i is a JUMPDEST opcode (not PUSH data) */
+} braid_code;
+
+static inline bool braid_code_is_jumpdest(const braid_code *c, uint64_t pos) {
+    return pos < c->len && (c->jumpdests[pos >> 6] >> (pos & 63)) & 1;
+}
+
+typedef struct braid_code_cache braid_code_cache;
+braid_code_cache *braid_code_cache_create(void);
+void braid_code_cache_destroy(braid_code_cache *cache);
+/* The analysed code for `bytes` (hashing it); inserted on first sight. Never NULL. */
+const braid_code *braid_code_cache_get(braid_code_cache *cache, const uint8_t *bytes, size_t len);
+/* The same when the caller already knows the hash. */
+const braid_code *braid_code_cache_get_hashed(braid_code_cache *cache, const braid_hash *hash, const uint8_t *bytes,
+                                              size_t len);
+/* The shared empty code object. */
+const braid_code *braid_code_empty(void);
+
+/* Where reads of accounts and storage not yet in the overlay come from. A NULL source means an empty
+ * world. `get_account` returns false for an absent account; `get_storage` writes zero for an absent
+ * slot. Callbacks must be safe to call from the thread that owns the state. */
+typedef struct braid_state_account {
+    uint64_t nonce;
+    braid_u256 balance;
+    const braid_code *code;
+} braid_state_account;
+
+typedef struct braid_state_source {
+    void *ctx;
+    bool (*get_account)(void *ctx, const braid_address *addr, braid_state_account *out);
+    braid_u256 (*get_storage)(void *ctx, const braid_address *addr, const braid_u256 *key);
+} braid_state_source;
+
+typedef struct braid_state braid_state;
+
+/* `source` may be NULL (empty world); it must outlive the state. */
+braid_state *braid_state_create(braid_code_cache *codes, const braid_state_source *source);
+void braid_state_destroy(braid_state *s);
+braid_code_cache *braid_state_codes(braid_state *s);
+
+/* Sets an account directly, outside any transaction and journal (loading a pre-state). `code` comes
+ * from this state's code cache (or braid_code_empty()). */
+void braid_state_put_account(braid_state *s, const braid_address *addr, uint64_t nonce, braid_u256 balance,
+                             const braid_code *code);
+void braid_state_put_storage(braid_state *s, const braid_address *addr, braid_u256 key, braid_u256 value);
+
+/* Read-only views for callers outside the interpreter. */
+bool braid_state_exists(braid_state *s, const braid_address *addr);
+uint64_t braid_state_get_nonce(braid_state *s, const braid_address *addr);
+braid_u256 braid_state_get_balance(braid_state *s, const braid_address *addr);
+braid_u256 braid_state_get_storage(braid_state *s, const braid_address *addr, braid_u256 key);
+const braid_code *braid_state_get_code(braid_state *s, const braid_address *addr);
+
+/* The Merkle-Patricia root over every existing account (storage roots included). */
+braid_hash braid_state_root(braid_state *s);
+
+/* Logs emitted by the current transaction. */
+typedef struct braid_log {
+    braid_address address;
+    uint8_t n_topics;
+    braid_hash topics[4];
+    const uint8_t *data; /* owned by the state; valid until the next finalize */
+    size_t data_len;
+} braid_log;
+
+size_t braid_state_log_count(const braid_state *s);
+const braid_log *braid_state_logs(const braid_state *s);
+/* keccak256(rlp(logs)) of the current transaction's logs, as state tests check it. */
+braid_hash braid_state_logs_hash(const braid_state *s);
+
+#endif

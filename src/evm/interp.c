@@ -1,0 +1,153 @@
+/* The interpreter: instruction handlers (interp_loop.inc, compiled twice: plain and traced) and the small
+ * helpers they share. Calls, creations and SELFDESTRUCT live in calls.c; SSTORE pricing in sstore.c. */
+#include <stdlib.h>
+
+#include "braid/braid_keccak.h"
+#include "opcodes.h"
+#include "vm.h"
+
+/* EIP-2929 surcharges on top of the warm cost already in the static table. */
+#define COLD_ACCOUNT_SURCHARGE (2600 - 100)
+#define COLD_SLOAD_SURCHARGE (2100 - 100)
+
+/* Compile-time facts per opcode for the handler prologues. */
+enum {
+#define X(c, name, since, pops, pushes) SINCE_##name = since, POPS_##name = pops, PUSHES_##name = pushes,
+    BRAID_OPCODES(X)
+#undef X
+};
+
+static inline uint64_t load_be64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+/* PUSHn's immediate as limbs, straight from the code (n is a constant in every caller). Reading 8 bytes
+ * from the start of a short immediate stays inside the code's zero padding. */
+static inline braid_u256 load_push(const uint8_t *p, unsigned n) {
+    braid_u256 v = BRAID_U256_ZERO;
+    unsigned full = n / 8, part = n % 8;
+    for (unsigned i = 0; i < full; i++) v.w[i] = load_be64(p + n - 8 * (i + 1));
+    if (part) v.w[full] = load_be64(p) >> ((64 - 8 * part) & 63);
+    return v;
+}
+
+/* Copies `size` bytes of `src` starting at `src_off` into dst, zero-filling past the end of src. */
+static inline void copy_padded(uint8_t *dst, uint64_t size, const uint8_t *src, size_t src_len, braid_u256 src_off) {
+    uint64_t n = 0;
+    if (braid_u256_fits_u64(src_off) && src_off.w[0] < src_len) {
+        n = src_len - src_off.w[0];
+        if (n > size) n = size;
+        memcpy(dst, src + src_off.w[0], n);
+    }
+    memset(dst + n, 0, size - n);
+}
+
+static braid_u256 block_hash(braid_vm *vm, braid_u256 n) {
+    uint64_t current = vm->block->number;
+    if (!braid_u256_fits_u64(n) || n.w[0] >= current || current - n.w[0] > 256) return BRAID_U256_ZERO;
+    braid_hash h;
+    if (!vm->block->block_hash || !vm->block->block_hash(vm->block->block_hash_ctx, n.w[0], &h))
+        return BRAID_U256_ZERO;
+    return braid_u256_from_be(h.b);
+}
+
+/* LOGn: topics are the stack words below offset and size, topmost first. */
+static void emit_log(braid_state *s, const braid_address *addr, const braid_u256 *first_topic, unsigned n,
+                     const uint8_t *data, size_t len) {
+    braid_hash topics[4];
+    for (unsigned t = 0; t < n && t < 4; t++) braid_u256_to_be(first_topic[-(int)t], topics[t].b);
+    state_emit_log(s, addr, topics, n, data, len);
+}
+
+bool vm_memory_grow(braid_buf *mem, uint64_t end, int64_t *gas) {
+    if (end > MEMORY_LIMIT) return false;
+    int64_t old_words = (int64_t)(mem->len / 32), new_words = (int64_t)((end + 31) / 32);
+    int64_t cost = (3 * new_words + new_words * new_words / 512) - (3 * old_words + old_words * old_words / 512);
+    if ((*gas -= cost) < 0) return false;
+    size_t new_len = (size_t)new_words * 32;
+    braid_buf_reserve(mem, new_len);
+    memset(mem->data + mem->len, 0, new_len - mem->len);
+    mem->len = new_len;
+    return true;
+}
+
+static NOINLINE void trace_step(braid_vm *vm, const braid_message *msg, const uint8_t *code_start,
+                                const uint8_t *ip, int64_t gas, const braid_u256 *stack, const braid_u256 *sp,
+                                const braid_buf *mem) {
+    int32_t cost = vm->costs[*ip];
+    braid_step step = {
+        .pc = (uint64_t)(ip - code_start),
+        .op = *ip,
+        .gas = gas,
+        .gas_cost = cost < 0 ? 0 : cost,
+        .mem_size = mem->len,
+        .stack = stack,
+        .stack_size = (size_t)(sp - stack),
+        .depth = msg->depth + 1,
+        .refund = state_refund(vm->state),
+    };
+    vm->tracer->step(vm->tracer->ctx, &step);
+}
+
+#define TRACING 0
+#define EXECUTE_FN execute_plain
+#include "interp_loop.inc"
+#undef TRACING
+#undef EXECUTE_FN
+
+#define TRACING 1
+#define EXECUTE_FN execute_traced
+#include "interp_loop.inc"
+#undef TRACING
+#undef EXECUTE_FN
+
+vm_frame *vm_frame_at(braid_vm *vm, int depth) {
+    vm_frame *f = &vm->frames[depth];
+    if (!f->stack) f->stack = aligned_alloc(32, STACK_LIMIT * sizeof(braid_u256));
+    if (!f->stack) abort();
+    return f;
+}
+
+braid_result vm_execute(braid_vm *vm, const braid_message *msg, const braid_code *code) {
+    vm_frame *frame = vm_frame_at(vm, msg->depth);
+    return vm->tracer ? execute_traced(vm, msg, code, frame) : execute_plain(vm, msg, code, frame);
+}
+
+braid_vm *braid_vm_create(void) {
+    braid_gas_tables_init();
+    return braid_xcalloc(1, sizeof(braid_vm));
+}
+
+void braid_vm_destroy(braid_vm *vm) {
+    if (!vm) return;
+    for (int i = 0; i <= BRAID_MAX_CALL_DEPTH; i++) {
+        free(vm->frames[i].stack);
+        braid_buf_free(&vm->frames[i].memory);
+        braid_buf_free(&vm->frames[i].initcode);
+        braid_buf_free(&vm->frames[i].initcode_jumpdests);
+    }
+    free(vm);
+}
+
+void braid_vm_set_tracer(braid_vm *vm, const braid_tracer *tracer) { vm->tracer = tracer; }
+
+void braid_vm_begin(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *block,
+                    const braid_tx_env *tx) {
+    vm->state = state;
+    vm->fork = fork;
+    vm->block = block;
+    vm->tx = tx;
+    vm->costs = braid_gas_costs[fork];
+}
+
+const char *braid_status_name(braid_status status) {
+    static const char *const names[] = {
+        "success",          "revert",           "out of gas",          "invalid instruction",
+        "undefined instruction", "stack overflow", "stack underflow",  "bad jump destination",
+        "invalid memory access", "static mode violation", "precompile failure", "contract validation failure",
+        "create collision", "insufficient balance", "call depth exceeded", "nonce overflow",
+    };
+    return (unsigned)status < sizeof names / sizeof names[0] ? names[status] : "unknown";
+}
