@@ -2,9 +2,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"statetest", cmd_statetest, "run ethereum/tests state tests (GeneralStateTests format)"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: braid <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'braid <command> --help' for a command's options.\n");
+}
+
 int main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "braid: no subcommands yet\n");
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "braid: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
     return 2;
 }

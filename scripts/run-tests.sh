@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test: the unit tests and the conformance suites on the release build, then the unit tests
+# and a sample of the state tests on the sanitizer build (ASan + UBSan). Ends with "N passed, N failed"
+# summed over all of them; exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+SHARED=../shared/fixtures/ethereum-tests
+# Folders of state tests run under the sanitizers: a few thousand cases covering every opcode family,
+# calls, creates, precompiles and the Cancun features, small enough for a sanitizer build in CI.
+ASAN_STATETESTS=(
+  "$SHARED/GeneralStateTests/stExample"
+  "$SHARED/GeneralStateTests/VMTests/vmArithmeticTest"
+  "$SHARED/GeneralStateTests/VMTests/vmIOandFlowOperations"
+  "$SHARED/GeneralStateTests/stCallCodes"
+  "$SHARED/GeneralStateTests/stCreate2"
+  "$SHARED/GeneralStateTests/stRevertTest"
+  "$SHARED/GeneralStateTests/stSStoreTest"
+  "$SHARED/GeneralStateTests/stPreCompiledContracts"
+  "$SHARED/GeneralStateTests/Cancun"
+)
+
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs a command, shows its summary line and adds its "N passed, N failed" counts to the totals.
+tally() {
+  local label=$1; shift
+  local start=$SECONDS
+  "$@" >"$log" 2>&1
+  local rc=$?
+  local pass fail
+  pass=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | awk '{p+=$1} END {print p+0}')
+  fail=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | awk '{f+=$3} END {print f+0}')
+  if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi   # a crash or a missing summary is a failure
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+  printf '%-40s %7d passed, %5d failed  (%ds)\n' "$label" "$pass" "$fail" $((SECONDS - start))
+  if [ "$fail" -ne 0 ]; then grep -E 'FAIL|check failed|ERROR|Sanitizer|runtime error' "$log" | head -40; fi
+}
+
+unit_tests() {
+  local dir=$1 rc=0
+  for t in "$dir"/test_*; do
+    [ -x "$t" ] || continue
+    "$t" || { rc=1; echo "FAIL $(basename "$t") exited with an error"; }
+  done
+  return $rc
+}
+
+tally "unit tests" unit_tests build
+tally "GeneralStateTests" ./build/braid statetest "$SHARED/GeneralStateTests"
+tally "unit tests (asan+ubsan)" unit_tests build-asan
+tally "state tests sample (asan+ubsan)" ./build-asan/braid statetest "${ASAN_STATETESTS[@]}"
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,7 @@
+/* Subcommands of the braid binary. Each returns the process exit status. */
+#ifndef BRAID_CLI_COMMANDS_H
+#define BRAID_CLI_COMMANDS_H
+
+int cmd_statetest(int argc, char **argv);
+
+#endif
