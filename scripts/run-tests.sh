@@ -1,25 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: the unit tests and the conformance suites on the release build, then the unit tests
-# and a sample of the state tests on the sanitizer build (ASan + UBSan). Ends with "N passed, N failed"
+# Runs every test: the unit tests, the command-line tests and the conformance suites, first on the
+# release build, then again on the sanitizer build (ASan + UBSan). Ends with "N passed, N failed"
 # summed over all of them; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 SHARED=../shared/fixtures/ethereum-tests
-# Folders of state tests run under the sanitizers: a few thousand cases covering every opcode family,
-# calls, creates, precompiles and the Cancun features, small enough for a sanitizer build in CI.
-ASAN_STATETESTS=(
-  "$SHARED/GeneralStateTests/stExample"
-  "$SHARED/GeneralStateTests/VMTests/vmArithmeticTest"
-  "$SHARED/GeneralStateTests/VMTests/vmIOandFlowOperations"
-  "$SHARED/GeneralStateTests/stCallCodes"
-  "$SHARED/GeneralStateTests/stCreate2"
-  "$SHARED/GeneralStateTests/stRevertTest"
-  "$SHARED/GeneralStateTests/stSStoreTest"
-  "$SHARED/GeneralStateTests/stPreCompiledContracts"
-  "$SHARED/GeneralStateTests/Cancun"
-)
-
 total_pass=0
 total_fail=0
 log=$(mktemp)
@@ -50,10 +36,13 @@ unit_tests() {
   return $rc
 }
 
-tally "unit tests" unit_tests build
-tally "GeneralStateTests" ./build/braid statetest "$SHARED/GeneralStateTests"
-tally "unit tests (asan+ubsan)" unit_tests build-asan
-tally "state tests sample (asan+ubsan)" ./build-asan/braid statetest "${ASAN_STATETESTS[@]}"
+for b in build build-asan; do
+  suffix=""
+  [ "$b" = build-asan ] && suffix=" (asan+ubsan)"
+  tally "unit tests$suffix" unit_tests "$b"
+  tally "statetest command line$suffix" tests/cli/test_statetest_cli.sh "$b/braid"
+  tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
+done
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

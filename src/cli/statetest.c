@@ -66,27 +66,35 @@ static bool test_block_hash(void *ctx, uint64_t number, braid_hash *out) {
     return true;
 }
 
-static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, const char **why) {
-    if (!json_is_object(pre)) return *why = "missing pre", -1;
+static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, char *why, size_t why_len) {
+    if (!json_is_object(pre)) return snprintf(why, why_len, "missing pre"), -1;
     t->n_accounts = json_object_size(pre);
     t->accounts = braid_xcalloc(t->n_accounts ? t->n_accounts : 1, sizeof *t->accounts);
     const char *key;
     json_t *acc;
     size_t i = 0;
+    int rc = 0;
     braid_buf code;
     braid_buf_init(&code);
     json_object_foreach((json_t *)pre, key, acc) {
         st_account *a = &t->accounts[i++];
-        json_t *jkey = json_string(key);
-        int bad = json_get_address(jkey, &a->addr);
-        json_decref(jkey);
-        if (bad) return *why = "bad pre-state address", braid_buf_free(&code), -1;
-        if (json_get_u64(json_object_get(acc, "nonce"), &a->nonce) ||
-            json_get_u256(json_object_get(acc, "balance"), &a->balance) ||
-            json_get_bytes(json_object_get(acc, "code"), &code))
-            return *why = "bad pre-state account field", braid_buf_free(&code), -1;
-        a->code = braid_code_cache_get(codes, code.data, code.len);
+        const char *bad = NULL;
+        if (braid_hex_decode_fixed(key, a->addr.b, 20))
+            bad = "address";
+        else if (json_get_u64(json_object_get(acc, "nonce"), &a->nonce))
+            bad = "nonce";
+        else if (json_get_u256(json_object_get(acc, "balance"), &a->balance))
+            bad = "balance";
+        else if (json_get_bytes(json_object_get(acc, "code"), &code))
+            bad = "code";
         json_t *storage = json_object_get(acc, "storage");
+        if (!bad && storage && !json_is_object(storage)) bad = "storage";
+        if (bad) {
+            snprintf(why, why_len, "pre-state account %s: bad %s", key, bad);
+            rc = -1;
+            break;
+        }
+        a->code = braid_code_cache_get(codes, code.data, code.len);
         a->n_slots = json_is_object(storage) ? json_object_size(storage) : 0;
         a->keys = braid_xcalloc(a->n_slots + 1, sizeof *a->keys);
         a->values = braid_xcalloc(a->n_slots + 1, sizeof *a->values);
@@ -94,23 +102,29 @@ static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, cons
         json_t *sval;
         size_t j = 0;
         if (a->n_slots) json_object_foreach(storage, skey, sval) {
-                if (braid_u256_from_string(skey, &a->keys[j]) || json_get_u256(sval, &a->values[j]))
-                    return *why = "bad pre-state storage", braid_buf_free(&code), -1;
+                if (braid_u256_from_string(skey, &a->keys[j]) || json_get_u256(sval, &a->values[j])) {
+                    snprintf(why, why_len, "pre-state account %s: bad storage slot %s", key, skey);
+                    rc = -1;
+                    break;
+                }
                 j++;
             }
+        if (rc) break;
     }
     braid_buf_free(&code);
-    return 0;
+    return rc;
 }
 
-static int load_env(st_test *t, const json_t *env, const char **why) {
+static int load_env(st_test *t, const json_t *env, char *why, size_t why_len) {
     braid_block_env *e = &t->env;
     memset(e, 0, sizeof *e);
     if (!json_is_object(env) || json_get_address(json_object_get(env, "currentCoinbase"), &e->coinbase) ||
         json_get_u64(json_object_get(env, "currentNumber"), &e->number) ||
         json_get_u64(json_object_get(env, "currentTimestamp"), &e->timestamp) ||
         json_get_u64(json_object_get(env, "currentGasLimit"), &e->gas_limit))
-        return *why = "bad env", -1;
+        return snprintf(why, why_len, "env: missing or malformed currentCoinbase, currentNumber, "
+                                      "currentTimestamp or currentGasLimit"),
+               -1;
     json_get_u256(json_object_get(env, "currentDifficulty"), &e->difficulty);
     json_get_u256(json_object_get(env, "currentRandom"), &e->prev_randao);
     json_get_u256(json_object_get(env, "currentBaseFee"), &e->base_fee);
@@ -213,6 +227,8 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
     if (json_get_u64(json_object_get(idx, "data"), &di) || json_get_u64(json_object_get(idx, "gas"), &gi) ||
         json_get_u64(json_object_get(idx, "value"), &vi))
         return "malformed indexes";
+    if (di >= json_array_size(t->data) || gi >= json_array_size(t->gas_limits) || vi >= json_array_size(t->values))
+        return "indexes out of range of the transaction's data, gasLimit or value arrays";
     braid_hash want_root, want_logs;
     if (json_get_hash(json_object_get(post, "hash"), &want_root) || json_get_hash(json_object_get(post, "logs"), &want_logs))
         return "malformed expected hash or logs";
@@ -292,16 +308,19 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
                      statetest_report *rep) {
     st_test t;
     memset(&t, 0, sizeof t);
-    const char *why = NULL;
+    char why[256] = "";
     braid_code_cache *codes = braid_code_cache_create();
-    if (load_pre(&t, json_object_get(jt, "pre"), codes, &why) == 0 && load_env(&t, json_object_get(jt, "env"), &why) == 0) {
+    if (load_pre(&t, json_object_get(jt, "pre"), codes, why, sizeof why) == 0 &&
+        load_env(&t, json_object_get(jt, "env"), why, sizeof why) == 0) {
         const json_t *jtx = json_object_get(jt, "transaction");
-        if (!json_is_object(jtx)) why = "missing transaction";
-        else load_tx(&t, jtx);
+        if (!json_is_object(jtx))
+            snprintf(why, sizeof why, "missing transaction");
+        else
+            load_tx(&t, jtx);
     }
     const json_t *post = json_object_get(jt, "post");
-    if (!why && !json_is_object(post)) why = "missing post";
-    if (why) {
+    if (!why[0] && !json_is_object(post)) snprintf(why, sizeof why, "missing post");
+    if (why[0]) {
         report(rep, "FAIL %s %s: malformed test: %s", path, name, why);
         rep->failed++;
     } else {
