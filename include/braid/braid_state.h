@@ -101,6 +101,8 @@ typedef struct braid_log {
 
 size_t braid_state_log_count(const braid_state *s);
 const braid_log *braid_state_logs(const braid_state *s);
+/* Appends rlp([[address, [topics...], data], ...]): the logs as receipts and state tests encode them. */
+void braid_logs_encode(braid_buf *out, const braid_log *logs, size_t n);
 /* keccak256(rlp(logs)) of the current transaction's logs, as state tests check it. */
 braid_hash braid_state_logs_hash(const braid_state *s);
 

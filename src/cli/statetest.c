@@ -11,7 +11,7 @@
 #include "braid/braid_keccak.h"
 #include "braid/braid_state.h"
 #include "braid/braid_tx.h"
-#include "json_util.h"
+#include "braid/braid_json.h"
 
 typedef struct st_account {
     braid_address addr;
@@ -43,18 +43,6 @@ typedef struct st_test {
     braid_hash *blob_hashes;
 } st_test;
 
-static void report(statetest_report *rep, const char *fmt, ...) {
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n >= sizeof line) n = sizeof line - 1;
-    braid_buf_append(&rep->text, line, (size_t)n);
-    braid_buf_push(&rep->text, '\n');
-}
-
 static void hex32(const uint8_t *b, char out[67]) { braid_hex_encode(b, 32, out); }
 
 /* geth's state-test BLOCKHASH: keccak256 of the block number in decimal. */
@@ -81,11 +69,11 @@ static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, char
         const char *bad = NULL;
         if (braid_hex_decode_fixed(key, a->addr.b, 20))
             bad = "address";
-        else if (json_get_u64(json_object_get(acc, "nonce"), &a->nonce))
+        else if (braid_json_u64(json_object_get(acc, "nonce"), &a->nonce))
             bad = "nonce";
-        else if (json_get_u256(json_object_get(acc, "balance"), &a->balance))
+        else if (braid_json_u256(json_object_get(acc, "balance"), &a->balance))
             bad = "balance";
-        else if (json_get_bytes(json_object_get(acc, "code"), &code))
+        else if (braid_json_bytes(json_object_get(acc, "code"), &code))
             bad = "code";
         json_t *storage = json_object_get(acc, "storage");
         if (!bad && storage && !json_is_object(storage)) bad = "storage";
@@ -102,7 +90,7 @@ static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, char
         json_t *sval;
         size_t j = 0;
         if (a->n_slots) json_object_foreach(storage, skey, sval) {
-                if (braid_u256_from_string(skey, &a->keys[j]) || json_get_u256(sval, &a->values[j])) {
+                if (braid_u256_from_string(skey, &a->keys[j]) || braid_json_u256(sval, &a->values[j])) {
                     snprintf(why, why_len, "pre-state account %s: bad storage slot %s", key, skey);
                     rc = -1;
                     break;
@@ -118,17 +106,17 @@ static int load_pre(st_test *t, const json_t *pre, braid_code_cache *codes, char
 static int load_env(st_test *t, const json_t *env, char *why, size_t why_len) {
     braid_block_env *e = &t->env;
     memset(e, 0, sizeof *e);
-    if (!json_is_object(env) || json_get_address(json_object_get(env, "currentCoinbase"), &e->coinbase) ||
-        json_get_u64(json_object_get(env, "currentNumber"), &e->number) ||
-        json_get_u64(json_object_get(env, "currentTimestamp"), &e->timestamp) ||
-        json_get_u64(json_object_get(env, "currentGasLimit"), &e->gas_limit))
+    if (!json_is_object(env) || braid_json_address(json_object_get(env, "currentCoinbase"), &e->coinbase) ||
+        braid_json_u64(json_object_get(env, "currentNumber"), &e->number) ||
+        braid_json_u64(json_object_get(env, "currentTimestamp"), &e->timestamp) ||
+        braid_json_u64(json_object_get(env, "currentGasLimit"), &e->gas_limit))
         return snprintf(why, why_len, "env: missing or malformed currentCoinbase, currentNumber, "
                                       "currentTimestamp or currentGasLimit"),
                -1;
-    json_get_u256(json_object_get(env, "currentDifficulty"), &e->difficulty);
-    json_get_u256(json_object_get(env, "currentRandom"), &e->prev_randao);
-    json_get_u256(json_object_get(env, "currentBaseFee"), &e->base_fee);
-    t->has_excess_blob_gas = json_get_u256(json_object_get(env, "currentExcessBlobGas"), &t->excess_blob_gas) == 0;
+    braid_json_u256(json_object_get(env, "currentDifficulty"), &e->difficulty);
+    braid_json_u256(json_object_get(env, "currentRandom"), &e->prev_randao);
+    braid_json_u256(json_object_get(env, "currentBaseFee"), &e->base_fee);
+    t->has_excess_blob_gas = braid_json_u256(json_object_get(env, "currentExcessBlobGas"), &t->excess_blob_gas) == 0;
     e->chain_id = braid_u256_from_u64(1);
     e->block_hash = test_block_hash;
     return 0;
@@ -155,19 +143,19 @@ static void load_tx(st_test *t, const json_t *jt) {
     braid_tx *tx = &t->base;
     memset(tx, 0, sizeof *tx);
     t->base_valid = true;
-    if (json_get_address(json_object_get(jt, "sender"), &tx->sender) &&
+    if (braid_json_address(json_object_get(jt, "sender"), &tx->sender) &&
         sender_from_secret(json_object_get(jt, "secretKey"), &tx->sender))
         t->base_valid = false;
-    if (json_get_u64(json_object_get(jt, "nonce"), &tx->nonce)) t->base_valid = false;
+    if (braid_json_u64(json_object_get(jt, "nonce"), &tx->nonce)) t->base_valid = false;
     const json_t *to = json_object_get(jt, "to");
     tx->is_create = !json_is_string(to) || json_string_length(to) == 0;
-    if (!tx->is_create && json_get_address(to, &tx->to)) t->base_valid = false;
+    if (!tx->is_create && braid_json_address(to, &tx->to)) t->base_valid = false;
     if (json_object_get(jt, "maxFeePerGas")) {
         tx->type = BRAID_TX_DYNAMIC_FEE;
-        if (json_get_u256(json_object_get(jt, "maxFeePerGas"), &tx->max_fee_per_gas) ||
-            json_get_u256(json_object_get(jt, "maxPriorityFeePerGas"), &tx->max_priority_fee_per_gas))
+        if (braid_json_u256(json_object_get(jt, "maxFeePerGas"), &tx->max_fee_per_gas) ||
+            braid_json_u256(json_object_get(jt, "maxPriorityFeePerGas"), &tx->max_priority_fee_per_gas))
             t->base_valid = false;
-    } else if (json_get_u256(json_object_get(jt, "gasPrice"), &tx->gas_price)) {
+    } else if (braid_json_u256(json_object_get(jt, "gasPrice"), &tx->gas_price)) {
         t->base_valid = false;
     }
     t->access_lists = json_object_get(jt, "accessLists");
@@ -175,11 +163,11 @@ static void load_tx(st_test *t, const json_t *jt) {
     const json_t *blobs = json_object_get(jt, "blobVersionedHashes");
     if (blobs) {
         tx->type = BRAID_TX_BLOB;
-        if (json_get_u256(json_object_get(jt, "maxFeePerBlobGas"), &tx->max_fee_per_blob_gas)) t->base_valid = false;
+        if (braid_json_u256(json_object_get(jt, "maxFeePerBlobGas"), &tx->max_fee_per_blob_gas)) t->base_valid = false;
         tx->n_blob_hashes = json_array_size(blobs);
         t->blob_hashes = braid_xcalloc(tx->n_blob_hashes + 1, sizeof *t->blob_hashes);
         for (size_t i = 0; i < tx->n_blob_hashes; i++)
-            if (json_get_hash(json_array_get(blobs, i), &t->blob_hashes[i])) t->base_valid = false;
+            if (braid_json_hash(json_array_get(blobs, i), &t->blob_hashes[i])) t->base_valid = false;
         tx->blob_hashes = t->blob_hashes;
     }
     t->data = json_object_get(jt, "data");
@@ -200,12 +188,12 @@ static int load_access_list(const json_t *jl, st_access_list *al) {
     size_t k = 0;
     for (size_t i = 0; i < al->n; i++) {
         const json_t *e = json_array_get(jl, i);
-        if (json_get_address(json_object_get(e, "address"), &al->entries[i].address)) return -1;
+        if (braid_json_address(json_object_get(e, "address"), &al->entries[i].address)) return -1;
         const json_t *keys = json_object_get(e, "storageKeys");
         al->entries[i].keys = &al->keys[k];
         al->entries[i].n_keys = json_array_size(keys);
         for (size_t j = 0; j < al->entries[i].n_keys; j++)
-            if (json_get_hash(json_array_get(keys, j), &al->keys[k++])) return -1;
+            if (braid_json_hash(json_array_get(keys, j), &al->keys[k++])) return -1;
     }
     return 0;
 }
@@ -224,13 +212,13 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
                             braid_code_cache *codes, const statetest_options *opt, char *detail, size_t detail_len) {
     const json_t *idx = json_object_get(post, "indexes");
     uint64_t di, gi, vi;
-    if (json_get_u64(json_object_get(idx, "data"), &di) || json_get_u64(json_object_get(idx, "gas"), &gi) ||
-        json_get_u64(json_object_get(idx, "value"), &vi))
+    if (braid_json_u64(json_object_get(idx, "data"), &di) || braid_json_u64(json_object_get(idx, "gas"), &gi) ||
+        braid_json_u64(json_object_get(idx, "value"), &vi))
         return "malformed indexes";
     if (di >= json_array_size(t->data) || gi >= json_array_size(t->gas_limits) || vi >= json_array_size(t->values))
         return "indexes out of range of the transaction's data, gasLimit or value arrays";
     braid_hash want_root, want_logs;
-    if (json_get_hash(json_object_get(post, "hash"), &want_root) || json_get_hash(json_object_get(post, "logs"), &want_logs))
+    if (braid_json_hash(json_object_get(post, "hash"), &want_root) || braid_json_hash(json_object_get(post, "logs"), &want_logs))
         return "malformed expected hash or logs";
     const json_t *expect_exc = json_object_get(post, "expectException");
 
@@ -239,8 +227,8 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
     braid_buf data;
     braid_buf_init(&data);
     braid_u256 gas_limit;
-    if (json_get_bytes(json_array_get(t->data, di), &data) || json_get_u256(json_array_get(t->gas_limits, gi), &gas_limit) ||
-        json_get_u256(json_array_get(t->values, vi), &tx.value))
+    if (braid_json_bytes(json_array_get(t->data, di), &data) || braid_json_u256(json_array_get(t->gas_limits, gi), &gas_limit) ||
+        braid_json_u256(json_array_get(t->values, vi), &tx.value))
         valid = false;
     /* A gas limit beyond 63 bits exceeds any block gas limit: reject it the same way. */
     tx.gas_limit = braid_u256_fits_u64(gas_limit) && gas_limit.w[0] <= INT64_MAX ? gas_limit.w[0] : UINT64_MAX;
@@ -305,7 +293,7 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
 }
 
 static void run_test(const char *path, const char *name, const json_t *jt, const statetest_options *opt, braid_vm *vm,
-                     statetest_report *rep) {
+                     fixture_report *rep) {
     st_test t;
     memset(&t, 0, sizeof t);
     char why[256] = "";
@@ -321,16 +309,14 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
     const json_t *post = json_object_get(jt, "post");
     if (!why[0] && !json_is_object(post)) snprintf(why, sizeof why, "missing post");
     if (why[0]) {
-        report(rep, "FAIL %s %s: malformed test: %s", path, name, why);
-        rep->failed++;
+        fixture_fail(rep, "FAIL %s %s: malformed test: %s", path, name, why);
     } else {
         const char *fork_name;
         json_t *cases;
         json_object_foreach((json_t *)post, fork_name, cases) {
             braid_fork fork;
             if (braid_fork_from_name(fork_name, &fork) != 0) {
-                report(rep, "FAIL %s %s %s: unknown fork", path, name, fork_name);
-                rep->failed++;
+                fixture_fail(rep, "FAIL %s %s %s: unknown fork", path, name, fork_name);
                 continue;
             }
             if (opt->fork_filter && fork != opt->fork) continue;
@@ -343,11 +329,10 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
                     continue;
                 }
                 const json_t *idx = json_object_get(c, "indexes");
-                report(rep, "FAIL %s %s %s d=%lld g=%lld v=%lld: %s", path, name, fork_name,
-                       (long long)json_integer_value(json_object_get(idx, "data")),
-                       (long long)json_integer_value(json_object_get(idx, "gas")),
-                       (long long)json_integer_value(json_object_get(idx, "value")), diff);
-                rep->failed++;
+                fixture_fail(rep, "FAIL %s %s %s d=%lld g=%lld v=%lld: %s", path, name, fork_name,
+                             (long long)json_integer_value(json_object_get(idx, "data")),
+                             (long long)json_integer_value(json_object_get(idx, "gas")),
+                             (long long)json_integer_value(json_object_get(idx, "value")), diff);
             }
         }
     }
@@ -355,17 +340,15 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
     braid_code_cache_destroy(codes);
 }
 
-void statetest_run_file(const char *path, const statetest_options *opt, braid_vm *vm, statetest_report *rep) {
+void statetest_run_file(const char *path, const statetest_options *opt, braid_vm *vm, fixture_report *rep) {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root) {
-        report(rep, "FAIL %s: cannot read JSON: line %d: %s", path, jerr.line, jerr.text);
-        rep->failed++;
+        fixture_fail(rep, "FAIL %s: cannot read JSON: line %d: %s", path, jerr.line, jerr.text);
         return;
     }
     if (!json_is_object(root)) {
-        report(rep, "FAIL %s: not a state-test file (top level is not an object)", path);
-        rep->failed++;
+        fixture_fail(rep, "FAIL %s: not a state-test file (top level is not an object)", path);
     } else {
         const char *name;
         json_t *jt;

@@ -8,6 +8,7 @@
 #include "braid/braid_bytes.h"
 #include "braid/braid_evm.h"
 #include "braid/braid_fork.h"
+#include "fixture_runner.h"
 
 typedef struct statetest_options {
     bool fork_filter; /* run only `fork` */
@@ -15,13 +16,9 @@ typedef struct statetest_options {
     FILE *trace; /* EIP-3155 trace destination, or NULL */
 } statetest_options;
 
-typedef struct statetest_report {
-    braid_buf text; /* one line per failure */
-    size_t passed, failed;
-} statetest_report;
 
 /* Runs every case of the file, appending failures to rep->text. Never aborts on bad input: a file or
  * test that cannot be read counts as one failure with a message naming it. */
-void statetest_run_file(const char *path, const statetest_options *opt, braid_vm *vm, statetest_report *rep);
+void statetest_run_file(const char *path, const statetest_options *opt, braid_vm *vm, fixture_report *rep);
 
 #endif

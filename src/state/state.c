@@ -416,21 +416,25 @@ const braid_log *braid_state_logs(const braid_state *s) {
     return m->log_views;
 }
 
+void braid_logs_encode(braid_buf *out, const braid_log *logs, size_t n) {
+    size_t outer = braid_rlp_list_begin(out);
+    for (size_t i = 0; i < n; i++) {
+        const braid_log *l = &logs[i];
+        size_t item = braid_rlp_list_begin(out);
+        braid_rlp_put_bytes(out, l->address.b, 20);
+        size_t topics = braid_rlp_list_begin(out);
+        for (unsigned t = 0; t < l->n_topics; t++) braid_rlp_put_bytes(out, l->topics[t].b, 32);
+        braid_rlp_list_end(out, topics);
+        braid_rlp_put_bytes(out, l->data, l->data_len);
+        braid_rlp_list_end(out, item);
+    }
+    braid_rlp_list_end(out, outer);
+}
+
 braid_hash braid_state_logs_hash(const braid_state *s) {
     braid_buf b;
     braid_buf_init(&b);
-    size_t outer = braid_rlp_list_begin(&b);
-    for (size_t i = 0; i < s->log_count; i++) {
-        const state_log *l = &s->logs[i];
-        size_t item = braid_rlp_list_begin(&b);
-        braid_rlp_put_bytes(&b, l->address.b, 20);
-        size_t topics = braid_rlp_list_begin(&b);
-        for (unsigned t = 0; t < l->n_topics; t++) braid_rlp_put_bytes(&b, l->topics[t].b, 32);
-        braid_rlp_list_end(&b, topics);
-        braid_rlp_put_bytes(&b, s->log_data.data + l->data_off, l->data_len);
-        braid_rlp_list_end(&b, item);
-    }
-    braid_rlp_list_end(&b, outer);
+    braid_logs_encode(&b, braid_state_logs(s), s->log_count);
     braid_hash h;
     braid_keccak256(b.data, b.len, h.b);
     braid_buf_free(&b);
