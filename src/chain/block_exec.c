@@ -1,0 +1,244 @@
+/* Sequential block execution: the reference every other executor must match. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "braid/braid_block.h"
+#include "braid/braid_rlp.h"
+#include "braid/braid_trie.h"
+#include "braid/braid_tx.h"
+#include "state/state.h"
+
+#define SYSTEM_CALL_GAS 30000000
+#define MAX_BLOB_GAS_PER_BLOCK (BRAID_MAX_BLOBS_PER_BLOCK * BRAID_GAS_PER_BLOB)
+
+/* EIP-4788 */
+static const braid_address beacon_roots_address = {{0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31,
+                                                    0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02}};
+static const braid_address system_address = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                               0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}};
+
+static int set_error(braid_block_result *out, braid_block_error e, const char *fmt, ...) {
+    out->error = e;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int braid_block_recover_senders(braid_block *block, const braid_chain_config *cfg, size_t *failed, char *err,
+                                size_t err_len) {
+    braid_fork fork = braid_chain_fork_at(cfg, block->header.number, block->header.timestamp);
+    char sub[200];
+    for (size_t i = 0; i < block->n_txs; i++) {
+        if (braid_signed_tx_check(&block->txs[i], fork, sub, sizeof sub) ||
+            braid_signed_tx_recover(&block->txs[i], fork, &cfg->chain_id, sub, sizeof sub)) {
+            *failed = i;
+            snprintf(err, err_len, "transaction %zu: %s", i, sub);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool block_hash_cb(void *ctx, uint64_t number, braid_hash *out) {
+    const braid_block_hashes *h = ctx;
+    return h && h->get && h->get(h->ctx, number, out);
+}
+
+/* A call made by the protocol itself (EIP-4788): no gas bought, no nonce, no fee. */
+static void system_call(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *env,
+                        const braid_address *to, const uint8_t *input, size_t len) {
+    state_begin_tx(state, fork);
+    braid_tx_env tx = {.origin = system_address};
+    braid_vm_begin(vm, state, fork, env, &tx);
+    state_warm_account(state, state_account_get(state, to));
+    braid_message msg = {
+        .kind = BRAID_CALL,
+        .gas = SYSTEM_CALL_GAS,
+        .recipient = *to,
+        .sender = system_address,
+        .code_address = *to,
+        .input = input,
+        .input_len = len,
+    };
+    braid_vm_call(vm, &msg);
+    braid_state_finalize_tx(state);
+}
+
+static braid_u256 block_reward(braid_fork fork) {
+    uint64_t eth = fork >= BRAID_FORK_CONSTANTINOPLE ? 2 : fork >= BRAID_FORK_BYZANTIUM ? 3 : 5;
+    braid_u256 wei = braid_u256_from_u64(1000000000000000000ull), r, n = braid_u256_from_u64(eth);
+    braid_u256_mul(&r, &wei, &n);
+    return r;
+}
+
+static void pay_rewards(braid_state *state, braid_fork fork, const braid_block *b) {
+    braid_u256 reward = block_reward(fork), miner = reward, share, k;
+    for (size_t i = 0; i < b->n_ommers; i++) {
+        const braid_header *o = &b->ommers[i];
+        k = braid_u256_from_u64(32);
+        braid_u256_div(&share, &reward, &k);
+        miner = braid_u256_add(miner, share);
+        /* the ommer's miner gets (8 - depth) eighths of the reward */
+        uint64_t eighths = o->number + 8 > b->header.number ? o->number + 8 - b->header.number : 0;
+        k = braid_u256_from_u64(eighths);
+        braid_u256_mul(&share, &reward, &k);
+        k = braid_u256_from_u64(8);
+        braid_u256_div(&share, &share, &k);
+        state_add_balance(state, state_account_get(state, &o->coinbase), &share);
+    }
+    state_add_balance(state, state_account_get(state, &b->header.coinbase), &miner);
+}
+
+static void copy_logs(braid_receipt *r, const braid_state *state) {
+    r->n_logs = braid_state_log_count(state);
+    if (r->n_logs == 0) return;
+    const braid_log *logs = braid_state_logs(state);
+    size_t data = 0;
+    for (size_t i = 0; i < r->n_logs; i++) data += logs[i].data_len;
+    r->logs = braid_xmalloc(r->n_logs * sizeof *r->logs);
+    r->log_data = braid_xmalloc(data ? data : 1);
+    size_t off = 0;
+    for (size_t i = 0; i < r->n_logs; i++) {
+        r->logs[i] = logs[i];
+        if (logs[i].data_len) memcpy(r->log_data + off, logs[i].data, logs[i].data_len);
+        r->logs[i].data = r->log_data + off;
+        off += logs[i].data_len;
+        braid_bloom_add_log(r->bloom, &r->logs[i]);
+    }
+}
+
+static void compute_roots(const braid_block *b, braid_block_result *out) {
+    braid_buf *vals = braid_xcalloc(b->n_txs + b->n_withdrawals + 1, sizeof *vals);
+    for (size_t i = 0; i < out->n_receipts; i++) braid_receipt_encode(&out->receipts[i], &vals[i]);
+    braid_trie_root_ordered(vals, out->n_receipts, &out->receipts_root);
+    for (size_t i = 0; i < b->n_txs; i++) {
+        braid_buf_clear(&vals[i]);
+        braid_signed_tx_encode(&b->txs[i], false, &vals[i]);
+    }
+    braid_trie_root_ordered(vals, b->n_txs, &out->tx_root);
+    for (size_t i = 0; i < b->n_withdrawals; i++) {
+        const braid_withdrawal *w = &b->withdrawals[i];
+        braid_buf_clear(&vals[i]);
+        size_t l = braid_rlp_list_begin(&vals[i]);
+        braid_rlp_put_u64(&vals[i], w->index);
+        braid_rlp_put_u64(&vals[i], w->validator);
+        braid_rlp_put_bytes(&vals[i], w->address.b, 20);
+        braid_rlp_put_u64(&vals[i], w->amount_gwei);
+        braid_rlp_list_end(&vals[i], l);
+    }
+    braid_trie_root_ordered(vals, b->n_withdrawals, &out->withdrawals_root);
+    for (size_t i = 0; i < b->n_txs + b->n_withdrawals + 1; i++) braid_buf_free(&vals[i]);
+    free(vals);
+}
+
+static int check_against_header(const braid_block *b, braid_fork fork, braid_block_result *out) {
+    const braid_header *h = &b->header;
+    char got[67], want[67];
+    if (out->gas_used != h->gas_used)
+        return set_error(out, BRAID_BLOCK_ERR_GAS_USED, "gasUsed %llu, header says %llu", (unsigned long long)out->gas_used,
+                         (unsigned long long)h->gas_used);
+    if (!braid_hash_eq(&out->tx_root, &h->tx_root)) return set_error(out, BRAID_BLOCK_ERR_TX_ROOT, "transactions root differs");
+    if (h->has_withdrawals_root && !braid_hash_eq(&out->withdrawals_root, &h->withdrawals_root))
+        return set_error(out, BRAID_BLOCK_ERR_WITHDRAWALS_ROOT, "withdrawals root differs");
+    if (h->has_blob_gas && out->blob_gas_used != h->blob_gas_used)
+        return set_error(out, BRAID_BLOCK_ERR_BLOB_GAS_USED, "blobGasUsed %llu, header says %llu",
+                         (unsigned long long)out->blob_gas_used, (unsigned long long)h->blob_gas_used);
+    if (memcmp(out->bloom, h->bloom, BRAID_BLOOM_SIZE) != 0) return set_error(out, BRAID_BLOCK_ERR_BLOOM, "logs bloom differs");
+    if (fork >= BRAID_FORK_BYZANTIUM && !braid_hash_eq(&out->receipts_root, &h->receipts_root)) {
+        braid_hex_encode(out->receipts_root.b, 32, got);
+        braid_hex_encode(h->receipts_root.b, 32, want);
+        return set_error(out, BRAID_BLOCK_ERR_RECEIPTS_ROOT, "receipts root %s, header says %s", got, want);
+    }
+    return 0;
+}
+
+int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_block *b,
+                        const braid_block_hashes *hashes, const braid_block_options *opt, braid_block_result *out) {
+    memset(out, 0, sizeof *out);
+    const braid_header *h = &b->header;
+    braid_fork fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
+    braid_block_env env = {
+        .coinbase = h->coinbase,
+        .number = h->number,
+        .timestamp = h->timestamp,
+        .gas_limit = h->gas_limit,
+        .difficulty = h->difficulty,
+        .prev_randao = braid_u256_from_be(h->mix_hash.b),
+        .base_fee = h->has_base_fee ? h->base_fee : BRAID_U256_ZERO,
+        .blob_base_fee = fork >= BRAID_FORK_CANCUN ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO,
+        .chain_id = cfg->chain_id,
+        .block_hash = block_hash_cb,
+        .block_hash_ctx = (void *)hashes,
+    };
+
+    state_begin_tx(state, fork);
+    braid_chain_apply_dao_fork(cfg, state, h->number);
+    braid_state_finalize_tx(state);
+    if (fork >= BRAID_FORK_CANCUN) system_call(vm, state, fork, &env, &beacon_roots_address, h->parent_beacon_root.b, 32);
+
+    out->receipts = braid_xcalloc(b->n_txs + 1, sizeof *out->receipts);
+    for (size_t i = 0; i < b->n_txs; i++) {
+        const braid_tx *tx = &b->txs[i].tx;
+        uint64_t blob_gas = (uint64_t)tx->n_blob_hashes * BRAID_GAS_PER_BLOB;
+        if (blob_gas > MAX_BLOB_GAS_PER_BLOCK - out->blob_gas_used || tx->n_blob_hashes > BRAID_MAX_BLOBS_PER_BLOCK) {
+            out->failed_tx = i;
+            return set_error(out, BRAID_BLOCK_ERR_BLOB_GAS, "transaction %zu: blob gas above the block's limit", i);
+        }
+        braid_tx_outcome outcome;
+        braid_tx_error err = braid_tx_apply(vm, state, fork, &env, tx, h->gas_limit - out->gas_used, &outcome);
+        if (err != BRAID_TX_VALID) {
+            out->failed_tx = i;
+            return set_error(out, BRAID_BLOCK_ERR_INVALID_TX, "transaction %zu: %s", i, braid_tx_error_name(err));
+        }
+        out->gas_used += outcome.gas_used;
+        out->blob_gas_used += blob_gas;
+        braid_receipt *r = &out->receipts[out->n_receipts++];
+        r->type = (uint8_t)tx->type;
+        r->success = outcome.status == BRAID_SUCCESS;
+        r->gas_used = outcome.gas_used;
+        r->cumulative_gas = out->gas_used;
+        r->created = tx->is_create && r->success;
+        r->contract_address = outcome.created;
+        if (fork < BRAID_FORK_BYZANTIUM) {
+            r->has_post_state = true;
+            if (opt->intermediate_roots) r->post_state = braid_state_root(state);
+        }
+        copy_logs(r, state);
+        for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
+    }
+
+    state_begin_tx(state, fork);
+    for (size_t i = 0; i < b->n_withdrawals; i++) {
+        braid_u256 gwei = braid_u256_from_u64(1000000000), amount = braid_u256_from_u64(b->withdrawals[i].amount_gwei);
+        braid_u256_mul(&amount, &amount, &gwei);
+        state_add_balance(state, state_account_get(state, &b->withdrawals[i].address), &amount);
+    }
+    if (fork < BRAID_FORK_PARIS) pay_rewards(state, fork, b);
+    braid_state_finalize_tx(state);
+
+    compute_roots(b, out);
+    if (opt->compute_state_root) out->state_root = braid_state_root(state);
+    if (opt->check_roots) {
+        if (check_against_header(b, fork, out)) return -1;
+        if (opt->compute_state_root && !braid_hash_eq(&out->state_root, &h->state_root)) {
+            char got[67], want[67];
+            braid_hex_encode(out->state_root.b, 32, got);
+            braid_hex_encode(h->state_root.b, 32, want);
+            return set_error(out, BRAID_BLOCK_ERR_STATE_ROOT, "state root %s, header says %s", got, want);
+        }
+    }
+    return 0;
+}
+
+void braid_block_result_free(braid_block_result *r) {
+    for (size_t i = 0; i < r->n_receipts; i++) {
+        free(r->receipts[i].logs);
+        free(r->receipts[i].log_data);
+    }
+    free(r->receipts);
+    r->receipts = NULL;
+    r->n_receipts = 0;
+}
