@@ -41,7 +41,10 @@ for b in build build-asan; do
   [ "$b" = build-asan ] && suffix=" (asan+ubsan)"
   tally "unit tests$suffix" unit_tests "$b"
   tally "statetest command line$suffix" tests/cli/test_statetest_cli.sh "$b/braid"
+  tally "blocktest command line$suffix" tests/cli/test_blocktest_cli.sh "$b/braid"
+  tally "block: mainnet blocks, bad input$suffix" tests/cli/test_block_cli.sh "$b/braid"
   tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
+  tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done
 
 echo "$total_pass passed, $total_fail failed"

@@ -3,5 +3,7 @@
 #define BRAID_CLI_COMMANDS_H
 
 int cmd_statetest(int argc, char **argv);
+int cmd_blocktest(int argc, char **argv);
+int cmd_block(int argc, char **argv);
 
 #endif

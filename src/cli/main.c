@@ -10,6 +10,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"statetest", cmd_statetest, "run ethereum/tests state tests (GeneralStateTests format)"},
+    {"blocktest", cmd_blocktest, "run ethereum/tests blockchain tests (BlockchainTests format)"},
+    {"block", cmd_block, "execute one real block (RPC JSON + prestateTracer pre-state) and check it"},
 };
 
 static void usage(FILE *out) {
