@@ -56,6 +56,12 @@ void braid_signed_tx_encode(const braid_signed_tx *stx, bool for_block_list, bra
 int braid_signed_tx_recover(braid_signed_tx *stx, braid_fork fork, const braid_u256 *chain_id, char *err,
                             size_t err_len);
 
+/* Signs a transaction built by the caller: stx->tx holds the fields (its pointers stay borrowed; the
+ * owned-memory fields must be NULL), stx->chain_id/has_chain_id the chain id (a legacy transaction with
+ * has_chain_id is signed under EIP-155). Fills v, r, s, the hash and tx.sender. Returns 0, or -1 with a
+ * message (an invalid private key). */
+int braid_signed_tx_sign(braid_signed_tx *stx, const uint8_t private_key[32], char *err, size_t err_len);
+
 /* Stateless validity of a decoded transaction under `fork`, as the TransactionTests define it: type
  * supported by the fork, intrinsic gas within the gas limit, gasLimit * fee cap within 256 bits, tip not
  * above the fee cap, nonce below 2^64-1, init code size (EIP-3860), blob rules (EIP-4844: to present, at
