@@ -53,8 +53,15 @@ const braid_code *braid_code_cache_get_hashed(braid_code_cache *cache, const bra
 const braid_code *braid_code_empty(void);
 
 /* Where reads of accounts and storage not yet in the overlay come from. A NULL source means an empty
- * world. `get_account` returns false for an absent account; `get_storage` writes zero for an absent
- * slot. Callbacks must be safe to call from the thread that owns the state. */
+ * world. `get_account` returns false for an absent account; `get_storage` returns zero for an absent
+ * slot.
+ *
+ * `get_balance` is optional. When it is NULL, get_account fills the balance too. When it is set, the
+ * state reads balances lazily: money added to an account whose balance was never read is kept as a
+ * delta, and the balance is fetched only when something reads it (the parallel executor relies on this
+ * to keep transfers to one account and fees to the beneficiary from conflicting).
+ *
+ * Callbacks must be safe to call from the thread that owns the state. */
 typedef struct braid_state_account {
     uint64_t nonce;
     braid_u256 balance;
@@ -65,6 +72,7 @@ typedef struct braid_state_source {
     void *ctx;
     bool (*get_account)(void *ctx, const braid_address *addr, braid_state_account *out);
     braid_u256 (*get_storage)(void *ctx, const braid_address *addr, const braid_u256 *key);
+    braid_u256 (*get_balance)(void *ctx, const braid_address *addr);
 } braid_state_source;
 
 typedef struct braid_state braid_state;
@@ -80,12 +88,21 @@ void braid_state_put_account(braid_state *s, const braid_address *addr, uint64_t
                              const braid_code *code);
 void braid_state_put_storage(braid_state *s, const braid_address *addr, braid_u256 key, braid_u256 value);
 
+/* Empties the state for reuse over the same source, keeping its allocations. */
+void braid_state_reset(braid_state *s);
+
 /* Read-only views for callers outside the interpreter. */
 bool braid_state_exists(braid_state *s, const braid_address *addr);
 uint64_t braid_state_get_nonce(braid_state *s, const braid_address *addr);
 braid_u256 braid_state_get_balance(braid_state *s, const braid_address *addr);
 braid_u256 braid_state_get_storage(braid_state *s, const braid_address *addr, braid_u256 key);
 const braid_code *braid_state_get_code(braid_state *s, const braid_address *addr);
+
+/* Reads that never modify the state, so that many threads may call them at once on a state nobody is
+ * changing (the parent state under a parallel block). A miss goes to the source, which must then be
+ * thread-safe too. */
+bool braid_state_peek_account(const braid_state *s, const braid_address *addr, braid_state_account *out);
+braid_u256 braid_state_peek_storage(const braid_state *s, const braid_address *addr, const braid_u256 *key);
 
 /* The Merkle-Patricia root over every existing account (storage roots included). */
 braid_hash braid_state_root(braid_state *s);

@@ -75,7 +75,7 @@ void braid_chain_apply_dao_fork(const braid_chain_config *cfg, braid_state *stat
         braid_address from;
         braid_hex_decode_fixed(dao_accounts[i], from.b, 20);
         state_account *a = state_account_get(state, &from);
-        braid_u256 balance = a->balance, zero = BRAID_U256_ZERO;
+        braid_u256 balance = state_balance(state, a), zero = BRAID_U256_ZERO;
         state_add_balance(state, recovery, &balance);
         state_set_balance(state, a, &zero);
     }

@@ -128,14 +128,13 @@ static braid_tx_error validate(braid_state *state, braid_fork fork, const braid_
         need = braid_u256_add_carry(need, mul_checked(bgas, tx->max_fee_per_blob_gas, &overflow), &carry);
         overflow |= carry;
     }
-    if (overflow || braid_u256_lt(sender->balance, need)) return BRAID_TX_ERR_INSUFFICIENT_FUNDS;
+    if (overflow || braid_u256_lt(state_balance(state, sender), need)) return BRAID_TX_ERR_INSUFFICIENT_FUNDS;
     *upfront = mul_checked(gas, *effective_price, &overflow);
     if (blob_gas) *upfront = braid_u256_add(*upfront, mul_checked(bgas, block->blob_base_fee, &overflow));
 
     if (braid_tx_intrinsic_gas(tx, fork) > tx->gas_limit) return BRAID_TX_ERR_INTRINSIC_GAS;
     if (tx->is_create && fork >= BRAID_FORK_SHANGHAI && tx->data_len > BRAID_MAX_INITCODE_SIZE)
         return BRAID_TX_ERR_INITCODE_TOO_LARGE;
-    (void)state;
     return BRAID_TX_VALID;
 }
 

@@ -50,7 +50,7 @@ braid_result braid_vm_call(braid_vm *vm, const braid_message *msg) {
     if (msg->depth > BRAID_MAX_CALL_DEPTH) return result_of(BRAID_CALL_DEPTH_EXCEEDED, msg->gas);
     bool moves_value = msg->kind == BRAID_CALL || msg->kind == BRAID_CALLCODE;
     if (moves_value && !braid_u256_is_zero(msg->value) &&
-        braid_u256_lt(state_account_get(s, &msg->sender)->balance, msg->value))
+        braid_u256_lt(state_balance(s, state_account_get(s, &msg->sender)), msg->value))
         return result_of(BRAID_INSUFFICIENT_BALANCE, msg->gas);
 
     state_checkpoint cp = state_checkpoint_take(s);
@@ -171,7 +171,7 @@ braid_status vm_op_call(braid_vm *vm, const braid_message *msg, uint8_t op, brai
     if (fork >= BRAID_FORK_BERLIN && state_warm_account(s, t)) cost += COLD_ACCOUNT_SURCHARGE;
     if (has_value) cost += CALL_VALUE_COST;
     if (op == OP_CALL &&
-        (fork >= BRAID_FORK_SPURIOUS_DRAGON ? has_value && state_account_is_dead(t) : !t->exists))
+        (fork >= BRAID_FORK_SPURIOUS_DRAGON ? has_value && state_account_is_dead(s, t) : !t->exists))
         cost += NEW_ACCOUNT_COST;
     if ((*gas -= cost) < 0) return BRAID_OUT_OF_GAS;
 
@@ -281,7 +281,7 @@ braid_status vm_op_create(braid_vm *vm, const braid_message *msg, uint8_t op, br
     *result = BRAID_U256_ZERO;
 
     state_account *creator = state_account_get(s, &msg->recipient);
-    if (msg->depth + 1 > BRAID_MAX_CALL_DEPTH || braid_u256_lt(creator->balance, value)) return BRAID_SUCCESS;
+    if (msg->depth + 1 > BRAID_MAX_CALL_DEPTH || braid_u256_lt(state_balance(s, creator), value)) return BRAID_SUCCESS;
     if (creator->nonce == UINT64_MAX) return BRAID_SUCCESS; /* EIP-2681 */
 
     const uint8_t *initcode = size ? mem->data + off : NULL;
@@ -328,14 +328,14 @@ braid_status vm_op_selfdestruct(braid_vm *vm, const braid_message *msg, state_ac
     int64_t cost = 0;
     if (fork >= BRAID_FORK_BERLIN && state_warm_account(s, ben)) cost += 2600;
     if (fork >= BRAID_FORK_SPURIOUS_DRAGON) {
-        if (!braid_u256_is_zero(self->balance) && state_account_is_dead(ben)) cost += NEW_ACCOUNT_COST;
+        if (!braid_u256_is_zero(state_balance(s, self)) && state_account_is_dead(s, ben)) cost += NEW_ACCOUNT_COST;
     } else if (fork >= BRAID_FORK_TANGERINE_WHISTLE) {
         if (!ben->exists) cost += NEW_ACCOUNT_COST;
     }
     if ((*gas -= cost) < 0) return BRAID_OUT_OF_GAS;
     if (fork < BRAID_FORK_LONDON && !self->destructed) state_add_refund(s, 24000);
 
-    braid_u256 balance = self->balance;
+    braid_u256 balance = state_balance(s, self);
     if (fork >= BRAID_FORK_CANCUN) {
         /* EIP-6780: only an account created in this transaction is destroyed; others just send. */
         transfer(s, self, ben, &balance);

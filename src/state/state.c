@@ -36,6 +36,7 @@ struct journal_entry {
             uint64_t nonce;
         } create;
     } prev;
+    bool prev_known; /* J_BALANCE: whether prev.value was a balance or a pending delta */
 };
 
 struct transient_entry {
@@ -87,7 +88,7 @@ static void slot_map_free(slot_map *m) {
 
 void braid_state_destroy(braid_state *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n_accounts; i++)
+    for (size_t i = 0; i < s->n_chunks * ACCOUNTS_PER_CHUNK; i++)
         slot_map_free(&s->chunks[i / ACCOUNTS_PER_CHUNK][i % ACCOUNTS_PER_CHUNK].storage);
     for (size_t i = 0; i < s->n_chunks; i++) free(s->chunks[i]);
     free(s->chunks);
@@ -124,7 +125,12 @@ static state_account *account_new(braid_state *s, const braid_address *addr) {
     }
     state_account *a = &s->chunks[s->n_accounts / ACCOUNTS_PER_CHUNK][s->n_accounts % ACCOUNTS_PER_CHUNK];
     s->n_accounts++;
+    /* A record reused after braid_state_reset keeps its storage buffers. */
+    slot_map storage = a->storage;
     memset(a, 0, sizeof *a);
+    storage.count = 0;
+    if (storage.index) memset(storage.index, 0, ((size_t)storage.mask + 1) * sizeof *storage.index);
+    a->storage = storage;
     a->addr = *addr;
     a->code = braid_code_empty();
     if ((s->n_accounts) * 2 > s->index_mask) {
@@ -154,15 +160,22 @@ state_account *state_account_get(braid_state *s, const braid_address *addr) {
     state_account *a = account_find(s, addr);
     if (a) return a;
     a = account_new(s, addr);
-    braid_state_account src;
+    braid_state_account src = {0};
+    bool lazy = s->source && s->source->get_balance;
     if (s->source && s->source->get_account(s->source->ctx, addr, &src)) {
         a->exists = true;
         a->nonce = src.nonce;
-        a->balance = src.balance;
         a->code = src.code ? src.code : braid_code_empty();
     } else {
         a->storage_cleared = true; /* an absent account has no storage to fetch */
     }
+    a->loaded_exists = a->exists;
+    a->loaded_nonce = a->nonce;
+    a->loaded_code = a->code;
+    /* An absent account's balance is zero: nothing to read lazily. */
+    a->balance_known = !lazy || !a->exists;
+    if (!lazy) a->balance = src.balance;
+    a->balance_base = a->balance;
     return a;
 }
 
@@ -267,22 +280,48 @@ static void ensure_exists(braid_state *s, state_account *a) {
     if (!a->exists) state_create_account(s, a, false, 0);
 }
 
-void state_set_balance(braid_state *s, state_account *a, const braid_u256 *amount) {
+braid_u256 state_balance(braid_state *s, state_account *a) {
+    if (!a->balance_known) {
+        /* Settle the pending delta on the base; journal entries taken before keep meaning deltas and are
+         * reverted against this base (see state_revert). */
+        a->balance_base = s->source->get_balance(s->source->ctx, &a->addr);
+        a->balance = braid_u256_add(a->balance_base, a->balance);
+        a->balance_known = true;
+    }
+    return a->balance;
+}
+
+/* Stores a new raw value (a balance, or a delta when the balance is not known). */
+static void put_balance(braid_state *s, state_account *a, const braid_u256 *raw) {
     ensure_exists(s, a);
     journal_entry *e = journal_push(s, J_BALANCE, a);
     e->prev.value = a->balance;
-    a->balance = *amount;
+    e->prev_known = a->balance_known;
+    a->balance = *raw;
+    state_touch(s, a);
+}
+
+void state_set_balance(braid_state *s, state_account *a, const braid_u256 *amount) {
+    state_balance(s, a);
+    put_balance(s, a, amount);
+}
+
+/* Moving zero wei changes nothing but brings the account into existence and touches it (EIP-161). */
+static void touch_only(braid_state *s, state_account *a) {
+    ensure_exists(s, a);
     state_touch(s, a);
 }
 
 void state_add_balance(braid_state *s, state_account *a, const braid_u256 *amount) {
-    braid_u256 v = braid_u256_add(a->balance, *amount);
-    state_set_balance(s, a, &v);
+    if (braid_u256_is_zero(*amount)) return touch_only(s, a);
+    braid_u256 v = braid_u256_add(a->balance, *amount); /* the balance, or the delta */
+    put_balance(s, a, &v);
 }
 
 void state_sub_balance(braid_state *s, state_account *a, const braid_u256 *amount) {
-    braid_u256 v = braid_u256_sub(a->balance, *amount);
-    state_set_balance(s, a, &v);
+    if (braid_u256_is_zero(*amount)) return touch_only(s, a);
+    braid_u256 v = braid_u256_sub(state_balance(s, a), *amount);
+    put_balance(s, a, &v);
 }
 
 void state_set_nonce(braid_state *s, state_account *a, uint64_t nonce) {
@@ -452,7 +491,11 @@ void state_revert(braid_state *s, const state_checkpoint *cp) {
         journal_entry *e = &s->journal[--s->journal_len];
         state_account *a = e->acc;
         switch (e->kind) {
-        case J_BALANCE: a->balance = e->prev.value; break;
+        case J_BALANCE:
+            /* an entry taken while the balance was a delta, reverted after it was read */
+            a->balance = !e->prev_known && a->balance_known ? braid_u256_add(a->balance_base, e->prev.value)
+                                                            : e->prev.value;
+            break;
         case J_NONCE: a->nonce = e->prev.nonce; break;
         case J_STORAGE: slot_find(&a->storage, &e->key)->value = e->prev.value; break;
         case J_TRANSIENT: transient_find(s, a, &e->key, false)->value = e->prev.value; break;
@@ -482,6 +525,7 @@ static void account_delete(state_account *a) {
     a->destructed = false;
     a->nonce = 0;
     a->balance = BRAID_U256_ZERO;
+    a->balance_known = true;
     a->code = braid_code_empty();
     slot_map_free(&a->storage);
     a->storage_cleared = true;
@@ -504,11 +548,25 @@ void braid_state_finalize_tx(braid_state *s) {
         if (!a) continue;
         if (a->destructed)
             account_delete(a);
-        else if (clear_empty && a->touched && state_account_is_empty(a))
+        else if (clear_empty && a->touched && a->exists && state_account_is_empty(s, a))
             account_delete(a);
         a->touched = false;
     }
     end_tx(s);
+}
+
+void braid_state_reset(braid_state *s) {
+    s->n_accounts = 0;
+    memset(s->index, 0, (s->index_mask + 1) * sizeof *s->index);
+    s->journal_len = 0;
+    s->refund = 0;
+    s->log_count = 0;
+    s->log_data.len = 0;
+    if (s->transient_count) {
+        memset(s->transient, 0, (s->transient_mask + 1) * sizeof *s->transient);
+        s->transient_count = 0;
+    }
+    s->epoch++;
 }
 
 void braid_state_discard_tx(braid_state *s) {
@@ -525,6 +583,7 @@ void braid_state_put_account(braid_state *s, const braid_address *addr, uint64_t
     a->exists = true;
     a->nonce = nonce;
     a->balance = balance;
+    a->balance_known = true;
     a->code = code;
 }
 
@@ -533,12 +592,36 @@ void braid_state_put_storage(braid_state *s, const braid_address *addr, braid_u2
     state_slot_get(s, a, &key)->value = value;
 }
 
+bool braid_state_peek_account(const braid_state *s, const braid_address *addr, braid_state_account *out) {
+    const state_account *a = account_find(s, addr);
+    if (a) {
+        if (!a->exists) return false;
+        out->nonce = a->nonce;
+        out->balance = a->balance; /* states that are peeked at read balances eagerly */
+        out->code = a->code;
+        return true;
+    }
+    if (!s->source || !s->source->get_account(s->source->ctx, addr, out)) return false;
+    if (s->source->get_balance) out->balance = s->source->get_balance(s->source->ctx, addr);
+    return true;
+}
+
+braid_u256 braid_state_peek_storage(const braid_state *s, const braid_address *addr, const braid_u256 *key) {
+    state_account *a = account_find(s, addr);
+    if (a) {
+        const state_slot *slot = slot_find(&a->storage, key);
+        if (slot) return slot->value;
+        if (a->storage_cleared || !a->exists) return BRAID_U256_ZERO;
+    }
+    return s->source ? s->source->get_storage(s->source->ctx, addr, key) : BRAID_U256_ZERO;
+}
+
 bool braid_state_exists(braid_state *s, const braid_address *addr) { return state_account_get(s, addr)->exists; }
 uint64_t braid_state_get_nonce(braid_state *s, const braid_address *addr) {
     return state_account_get(s, addr)->nonce;
 }
 braid_u256 braid_state_get_balance(braid_state *s, const braid_address *addr) {
-    return state_account_get(s, addr)->balance;
+    return state_balance(s, state_account_get(s, addr));
 }
 braid_u256 braid_state_get_storage(braid_state *s, const braid_address *addr, braid_u256 key) {
     state_account *a = state_account_get(s, addr);

@@ -30,11 +30,16 @@ typedef struct state_account {
     bool destructed;      /* self-destructed in this transaction: removed at finalize */
     bool touched;         /* modified in this transaction (EIP-161 removal of empty accounts) */
     bool storage_cleared; /* storage wiped (destroyed earlier): do not consult the source for slots */
+    bool balance_known;   /* false: `balance` holds a delta over a base not yet read (lazy sources) */
+    bool loaded_exists;   /* what the source said, for telling what changed */
     uint32_t warm_epoch;
     uint32_t created_epoch; /* EIP-6780: created in this transaction */
     uint64_t nonce;
-    braid_u256 balance;
+    braid_u256 balance; /* use state_balance(): it may be a delta */
+    braid_u256 balance_base; /* the base read from the source, once read */
     const braid_code *code;
+    uint64_t loaded_nonce;
+    const braid_code *loaded_code;
     slot_map storage;
 } state_account;
 
@@ -105,7 +110,11 @@ void state_slot_set(braid_state *s, state_account *a, state_slot *slot, const br
 braid_u256 state_tload(braid_state *s, const braid_address *addr, const braid_u256 *key);
 void state_tstore(braid_state *s, const braid_address *addr, const braid_u256 *key, const braid_u256 *value);
 
-/* Balance, nonce and code changes (journaled; each marks the account touched). */
+/* The account's balance, reading it from the source first if only a delta was known. */
+braid_u256 state_balance(braid_state *s, state_account *a);
+
+/* Balance, nonce and code changes (journaled; each marks the account touched). Adding to an account whose
+ * balance was never read keeps a delta and does not read it. */
 void state_add_balance(braid_state *s, state_account *a, const braid_u256 *amount);
 void state_sub_balance(braid_state *s, state_account *a, const braid_u256 *amount);
 void state_set_balance(braid_state *s, state_account *a, const braid_u256 *amount);
@@ -133,11 +142,16 @@ void braid_state_finalize_tx(braid_state *s);
 /* Drops the current transaction's changes entirely (an invalid transaction). */
 void braid_state_discard_tx(braid_state *s);
 
-static inline bool state_account_is_empty(const state_account *a) {
-    return a->nonce == 0 && braid_u256_is_zero(a->balance) && a->code->len == 0;
+/* EIP-161 "empty": no nonce, no code, no balance. A nonzero pending delta settles it without a read. */
+static inline bool state_account_is_empty(braid_state *s, state_account *a) {
+    if (a->nonce != 0 || a->code->len != 0) return false;
+    if (!a->balance_known && !braid_u256_is_zero(a->balance)) return false;
+    return braid_u256_is_zero(state_balance(s, a));
 }
 /* EIP-161 "dead": absent or empty. */
-static inline bool state_account_is_dead(const state_account *a) { return !a->exists || state_account_is_empty(a); }
+static inline bool state_account_is_dead(braid_state *s, state_account *a) {
+    return !a->exists || state_account_is_empty(s, a);
+}
 
 static inline bool state_is_warm(const braid_state *s, const state_account *a) { return a->warm_epoch == s->epoch; }
 static inline braid_u256 state_slot_original(const braid_state *s, const state_slot *slot) {
