@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 SHARED := ../shared
 STATETESTS := $(SHARED)/fixtures/ethereum-tests/GeneralStateTests
 
-.PHONY: all deps build build-asan run test unit-test statetest asan-test bench clean
+.PHONY: all deps build build-asan build-tsan run test clean
 
 all: build
 
@@ -18,12 +18,17 @@ build-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAID_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 
+# ThreadSanitizer build of the parallel executor's tests (the rest of the suite has no threads of its own).
+build-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAID_TSAN=ON >/dev/null
+	cmake --build build-tsan -j $(JOBS) --target test_parallel
+
 # The main job: until the node exists, run the whole state-test suite with a progress display.
 run: build
 	./build/braid statetest --progress $(STATETESTS)
 
-test: build build-asan
+test: build build-asan build-tsan
 	./scripts/run-tests.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan

@@ -47,5 +47,12 @@ for b in build build-asan; do
   tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done
 
+# TSan reports races on stderr without failing the checks: any report is a failure.
+tsan_parallel() {
+  ./build-tsan/test_parallel 2>&1 | tee /dev/stderr | grep -q "WARNING: ThreadSanitizer" && { echo "FAIL ThreadSanitizer report"; return 1; }
+  return 0
+}
+tally "parallel == sequential (tsan)" tsan_parallel
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

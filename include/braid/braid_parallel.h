@@ -6,8 +6,9 @@
  * before and after the transactions (system calls, withdrawals, rewards, roots) is the sequential code.
  * With one thread, or when a block cannot gain from parallelism, it runs the sequential path.
  *
- * Setting the environment variable BRAID_STM_CHAOS=<seed> when the executor is created makes workers
- * yield and sleep at random points (a test mode that shakes out interleavings).
+ * Test knobs, read from the environment when the executor is created: BRAID_STM_CHAOS=<seed> makes
+ * workers yield and sleep at random points (to shake out interleavings); BRAID_STM_MIN_TXS=<n> lowers
+ * the block size below which the sequential path runs (1: run every block in parallel).
  *
  * Thread contract: an executor is driven by one thread at a time; it uses its own workers inside a
  * call. The state passed in must not be touched by anyone else during the call. */

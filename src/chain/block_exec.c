@@ -7,6 +7,7 @@
 #include "braid/braid_rlp.h"
 #include "braid/braid_trie.h"
 #include "braid/braid_tx.h"
+#include "chain/block_internal.h"
 #include "state/state.h"
 
 #define SYSTEM_CALL_GAS 30000000
@@ -92,7 +93,7 @@ static void pay_rewards(braid_state *state, braid_fork fork, const braid_block *
     state_add_balance(state, state_account_get(state, &b->header.coinbase), &miner);
 }
 
-static void copy_logs(braid_receipt *r, const braid_state *state) {
+void block_copy_logs(braid_receipt *r, const braid_state *state) {
     r->n_logs = braid_state_log_count(state);
     if (r->n_logs == 0) return;
     const braid_log *logs = braid_state_logs(state);
@@ -106,7 +107,6 @@ static void copy_logs(braid_receipt *r, const braid_state *state) {
         if (logs[i].data_len) memcpy(r->log_data + off, logs[i].data, logs[i].data_len);
         r->logs[i].data = r->log_data + off;
         off += logs[i].data_len;
-        braid_bloom_add_log(r->bloom, &r->logs[i]);
     }
 }
 
@@ -155,12 +155,13 @@ static int check_against_header(const braid_block *b, braid_fork fork, braid_blo
     return 0;
 }
 
-int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_block *b,
-                        const braid_block_hashes *hashes, const braid_block_options *opt, braid_block_result *out) {
+void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const braid_chain_config *cfg,
+                     const braid_block *b, const braid_block_hashes *hashes, braid_block_result *out) {
     memset(out, 0, sizeof *out);
     const braid_header *h = &b->header;
-    braid_fork fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
-    braid_block_env env = {
+    run->block = b;
+    run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
+    run->env = (braid_block_env){
         .coinbase = h->coinbase,
         .number = h->number,
         .timestamp = h->timestamp,
@@ -168,61 +169,87 @@ int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_conf
         .difficulty = h->difficulty,
         .prev_randao = braid_u256_from_be(h->mix_hash.b),
         .base_fee = h->has_base_fee ? h->base_fee : BRAID_U256_ZERO,
-        .blob_base_fee = fork >= BRAID_FORK_CANCUN ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO,
+        .blob_base_fee = run->fork >= BRAID_FORK_CANCUN ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO,
         .chain_id = cfg->chain_id,
         .block_hash = block_hash_cb,
         .block_hash_ctx = (void *)hashes,
     };
-
-    state_begin_tx(state, fork);
+    state_begin_tx(state, run->fork);
     braid_chain_apply_dao_fork(cfg, state, h->number);
     braid_state_finalize_tx(state);
-    if (fork >= BRAID_FORK_CANCUN) system_call(vm, state, fork, &env, &beacon_roots_address, h->parent_beacon_root.b, 32);
-
+    if (run->fork >= BRAID_FORK_CANCUN)
+        system_call(vm, state, run->fork, &run->env, &beacon_roots_address, h->parent_beacon_root.b, 32);
     out->receipts = braid_xcalloc(b->n_txs + 1, sizeof *out->receipts);
-    for (size_t i = 0; i < b->n_txs; i++) {
-        const braid_tx *tx = &b->txs[i].tx;
-        uint64_t blob_gas = (uint64_t)tx->n_blob_hashes * BRAID_GAS_PER_BLOB;
-        if (blob_gas > MAX_BLOB_GAS_PER_BLOCK - out->blob_gas_used || tx->n_blob_hashes > BRAID_MAX_BLOBS_PER_BLOCK) {
-            out->failed_tx = i;
-            return set_error(out, BRAID_BLOCK_ERR_BLOB_GAS, "transaction %zu: blob gas above the block's limit", i);
-        }
-        braid_tx_outcome outcome;
-        braid_tx_error err = braid_tx_apply(vm, state, fork, &env, tx, h->gas_limit - out->gas_used, &outcome);
-        if (err != BRAID_TX_VALID) {
-            out->failed_tx = i;
-            return set_error(out, BRAID_BLOCK_ERR_INVALID_TX, "transaction %zu: %s", i, braid_tx_error_name(err));
-        }
-        out->gas_used += outcome.gas_used;
-        out->blob_gas_used += blob_gas;
-        braid_receipt *r = &out->receipts[out->n_receipts++];
-        r->type = (uint8_t)tx->type;
-        r->success = outcome.status == BRAID_SUCCESS;
-        r->gas_used = outcome.gas_used;
-        r->cumulative_gas = out->gas_used;
-        r->created = tx->is_create && r->success;
-        r->contract_address = outcome.created;
-        if (fork < BRAID_FORK_BYZANTIUM) {
-            r->has_post_state = true;
-            if (opt->intermediate_roots) r->post_state = braid_state_root(state);
-        }
-        copy_logs(r, state);
-        for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
-    }
+}
 
-    state_begin_tx(state, fork);
+int block_check_tx_limits(const block_run *run, size_t i, braid_block_result *out) {
+    const braid_tx *tx = &run->block->txs[i].tx;
+    uint64_t blob_gas = (uint64_t)tx->n_blob_hashes * BRAID_GAS_PER_BLOB;
+    if (blob_gas > MAX_BLOB_GAS_PER_BLOCK - out->blob_gas_used || tx->n_blob_hashes > BRAID_MAX_BLOBS_PER_BLOCK) {
+        out->failed_tx = i;
+        return set_error(out, BRAID_BLOCK_ERR_BLOB_GAS, "transaction %zu: blob gas above the block's limit", i);
+    }
+    return 0;
+}
+
+int block_tx_failed(braid_block_result *out, size_t i, braid_tx_error err) {
+    out->failed_tx = i;
+    return set_error(out, BRAID_BLOCK_ERR_INVALID_TX, "transaction %zu: %s", i, braid_tx_error_name(err));
+}
+
+braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_outcome *o, braid_block_result *out) {
+    const braid_tx *tx = &run->block->txs[i].tx;
+    out->gas_used += o->gas_used;
+    out->blob_gas_used += (uint64_t)tx->n_blob_hashes * BRAID_GAS_PER_BLOB;
+    braid_receipt *r = &out->receipts[out->n_receipts++];
+    r->type = (uint8_t)tx->type;
+    r->success = o->status == BRAID_SUCCESS;
+    r->gas_used = o->gas_used;
+    r->cumulative_gas = out->gas_used;
+    r->created = tx->is_create && r->success;
+    r->contract_address = o->created;
+    r->has_post_state = run->fork < BRAID_FORK_BYZANTIUM;
+    return r;
+}
+
+void block_receipt_bloom(braid_receipt *r, braid_block_result *out) {
+    for (size_t i = 0; i < r->n_logs; i++) braid_bloom_add_log(r->bloom, &r->logs[i]);
+    for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
+}
+
+int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const braid_block_options *opt,
+                  braid_block_result *out) {
+    const braid_block *b = run->block;
+    for (size_t i = 0; i < b->n_txs; i++) {
+        if (block_check_tx_limits(run, i, out)) return -1;
+        braid_tx_outcome outcome;
+        braid_tx_error err =
+            braid_tx_apply(vm, state, run->fork, &run->env, &b->txs[i].tx, b->header.gas_limit - out->gas_used, &outcome);
+        if (err != BRAID_TX_VALID) return block_tx_failed(out, i, err);
+        braid_receipt *r = block_add_receipt(run, i, &outcome, out);
+        if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);
+        block_copy_logs(r, state);
+        block_receipt_bloom(r, out);
+    }
+    return 0;
+}
+
+int block_run_finish(const block_run *run, braid_state *state, const braid_block_options *opt, braid_block_result *out) {
+    const braid_block *b = run->block;
+    const braid_header *h = &b->header;
+    state_begin_tx(state, run->fork);
     for (size_t i = 0; i < b->n_withdrawals; i++) {
         braid_u256 gwei = braid_u256_from_u64(1000000000), amount = braid_u256_from_u64(b->withdrawals[i].amount_gwei);
         braid_u256_mul(&amount, &amount, &gwei);
         state_add_balance(state, state_account_get(state, &b->withdrawals[i].address), &amount);
     }
-    if (fork < BRAID_FORK_PARIS) pay_rewards(state, fork, b);
+    if (run->fork < BRAID_FORK_PARIS) pay_rewards(state, run->fork, b);
     braid_state_finalize_tx(state);
 
     compute_roots(b, out);
     if (opt->compute_state_root) out->state_root = braid_state_root(state);
     if (opt->check_roots) {
-        if (check_against_header(b, fork, out)) return -1;
+        if (check_against_header(b, run->fork, out)) return -1;
         if (opt->compute_state_root && !braid_hash_eq(&out->state_root, &h->state_root)) {
             char got[67], want[67];
             braid_hex_encode(out->state_root.b, 32, got);
@@ -231,6 +258,14 @@ int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_conf
         }
     }
     return 0;
+}
+
+int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_block *b,
+                        const braid_block_hashes *hashes, const braid_block_options *opt, braid_block_result *out) {
+    block_run run;
+    block_run_begin(&run, vm, state, cfg, b, hashes, out);
+    if (block_run_txs(&run, vm, state, opt, out)) return -1;
+    return block_run_finish(&run, state, opt, out);
 }
 
 void braid_block_result_free(braid_block_result *r) {

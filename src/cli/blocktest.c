@@ -9,6 +9,7 @@
 
 #include "braid/braid_block.h"
 #include "braid/braid_json.h"
+#include "braid/braid_parallel.h"
 #include "prestate.h"
 
 typedef struct chain {
@@ -19,6 +20,7 @@ typedef struct chain {
     size_t *parent;
     size_t n, cap;
     braid_state *state;
+    braid_executor *executor; /* NULL: the sequential path */
     size_t state_at; /* index of the block whose post-state `state` holds */
     bool state_ok;
 } chain;
@@ -44,7 +46,8 @@ static int execute(chain *c, braid_vm *vm, size_t parent, braid_block *b, bool c
     braid_block_hashes hashes = {&lookup, ancestor_hash};
     braid_block_options opt = {.check_roots = check, .compute_state_root = check};
     braid_block_result res;
-    int rc = braid_block_execute(vm, c->state, &c->cfg, b, &hashes, &opt, &res);
+    int rc = c->executor ? braid_executor_execute(c->executor, c->state, &c->cfg, b, &hashes, &opt, &res, NULL)
+                         : braid_block_execute(vm, c->state, &c->cfg, b, &hashes, &opt, &res);
     if (rc) snprintf(err, err_len, "%s", res.message);
     braid_block_result_free(&res);
     return rc;
@@ -87,7 +90,9 @@ static int import(chain *c, braid_vm *vm, braid_block *b, char *err, size_t err_
     if ((fork >= BRAID_FORK_SHANGHAI) != b->has_withdrawals)
         return snprintf(err, err_len, "withdrawals presence does not match the fork"), -1;
     size_t failed;
-    if (braid_block_recover_senders(b, &c->cfg, &failed, err, err_len)) return -1;
+    if (c->executor ? braid_executor_recover_senders(c->executor, b, &c->cfg, &failed, err, err_len)
+                    : braid_block_recover_senders(b, &c->cfg, &failed, err, err_len))
+        return -1;
     if (!c->state_ok || c->state_at != parent) {
         char sub[160];
         if (rebuild(c, vm, parent, sub, sizeof sub))
@@ -118,9 +123,10 @@ static void chain_free(chain *c) {
 }
 
 /* Runs one test; returns NULL when it passes, else a description written into `why`. */
-static const char *run_test(const json_t *t, braid_vm *vm, char *why, size_t why_len) {
+static const char *run_test(const json_t *t, braid_vm *vm, braid_executor *ex, char *why, size_t why_len) {
     chain c;
     memset(&c, 0, sizeof c);
+    c.executor = ex;
     c.codes = braid_code_cache_create();
     c.cap = 16;
     c.blocks = braid_xcalloc(c.cap, sizeof *c.blocks);
@@ -202,11 +208,13 @@ done:
     return result;
 }
 
-void blocktest_run_file(const char *path, braid_vm *vm, fixture_report *rep) {
+void blocktest_run_file(const char *path, braid_vm *vm, unsigned threads, fixture_report *rep) {
+    braid_executor *ex = threads > 1 ? braid_executor_create(threads) : NULL;
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root) {
         fixture_fail(rep, "FAIL %s: cannot read JSON: line %d: %s", path, jerr.line, jerr.text);
+        braid_executor_destroy(ex);
         return;
     }
     if (!json_is_object(root)) {
@@ -216,7 +224,7 @@ void blocktest_run_file(const char *path, braid_vm *vm, fixture_report *rep) {
         json_t *t;
         json_object_foreach(root, name, t) {
             char why[512];
-            const char *diff = run_test(t, vm, why, sizeof why);
+            const char *diff = run_test(t, vm, ex, why, sizeof why);
             if (diff)
                 fixture_fail(rep, "FAIL %s %s: %s", path, name, diff);
             else
@@ -224,4 +232,5 @@ void blocktest_run_file(const char *path, braid_vm *vm, fixture_report *rep) {
         }
     }
     json_decref(root);
+    braid_executor_destroy(ex);
 }

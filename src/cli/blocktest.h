@@ -7,6 +7,7 @@
 
 /* Imports each test's blocks onto its genesis, checks that blocks marked invalid are rejected and the
  * others imported, then the last block hash and the post-state. One pass or failure per test. */
-void blocktest_run_file(const char *path, braid_vm *vm, fixture_report *rep);
+/* `threads` > 1 executes each block with the parallel executor on that many threads. */
+void blocktest_run_file(const char *path, braid_vm *vm, unsigned threads, fixture_report *rep);
 
 #endif

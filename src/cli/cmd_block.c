@@ -10,6 +10,7 @@
 
 #include "braid/braid_block.h"
 #include "braid/braid_json.h"
+#include "braid/braid_parallel.h"
 #include "commands.h"
 #include "prestate.h"
 
@@ -52,8 +53,7 @@ static void usage(FILE *out) {
             "  --block FILE          the block, with full transactions (a JSON-RPC envelope is accepted)\n"
             "  --block-hashes FILE   {\"<decimal number>\": \"0x<hash>\"} for BLOCKHASH\n"
             "  --chain NAME          mainnet (default), or a fork name for a chain running that fork from genesis\n"
-            "  --threads N           executor threads (accepted; execution is sequential until the parallel\n"
-            "                        executor lands)\n"
+            "  --threads N           executor threads (default: number of cores; 1 = the sequential path)\n"
             "  --json                print one JSON object instead of the table\n");
 }
 
@@ -131,6 +131,7 @@ static int verify_senders(const json_t *jblock, const braid_block *b) {
 int cmd_block(int argc, char **argv) {
     const char *prestate_path = NULL, *block_path = NULL, *hashes_path = NULL, *chain_name = "mainnet";
     bool as_json = false;
+    long threads = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
@@ -147,8 +148,8 @@ int cmd_block(int argc, char **argv) {
             chain_name = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && has_value) {
             char *end;
-            long t = strtol(argv[++i], &end, 10);
-            if (*end || t < 1 || t > 1024) {
+            threads = strtol(argv[++i], &end, 10);
+            if (*end || threads < 1 || threads > 1024) {
                 fprintf(stderr, "braid block: --threads needs a number from 1 to 1024\n");
                 return 2;
             }
@@ -183,7 +184,7 @@ int cmd_block(int argc, char **argv) {
     memset(&block, 0, sizeof block);
     braid_code_cache *codes = braid_code_cache_create();
     braid_state *state = braid_state_create(codes, NULL);
-    braid_vm *vm = braid_vm_create();
+    braid_executor *ex = braid_executor_create((unsigned)threads);
     braid_block_result res;
     memset(&res, 0, sizeof res);
     json_t *jpre = load_json("--prestate", prestate_path);
@@ -200,7 +201,7 @@ int cmd_block(int argc, char **argv) {
         goto done;
     }
     size_t failed;
-    if (braid_block_recover_senders(&block, &cfg, &failed, err, sizeof err)) {
+    if (braid_executor_recover_senders(ex, &block, &cfg, &failed, err, sizeof err)) {
         fprintf(stderr, "braid block: %s\n", err);
         goto done;
     }
@@ -208,7 +209,8 @@ int cmd_block(int argc, char **argv) {
 
     braid_block_hashes bh = {&hashes, lookup_hash};
     braid_block_options opt = {0};
-    if (braid_block_execute(vm, state, &cfg, &block, &bh, &opt, &res)) {
+    braid_stm_stats stats;
+    if (braid_executor_execute(ex, state, &cfg, &block, &bh, &opt, &res, &stats)) {
         fprintf(stderr, "braid block: block %llu does not execute: %s\n", (unsigned long long)block.header.number,
                 res.message);
         rc = 1;
@@ -246,6 +248,8 @@ int cmd_block(int argc, char **argv) {
         json_object_set_new(out, "number", json_integer((json_int_t)h->number));
         json_object_set_new(out, "fork", json_string(braid_fork_name(fork)));
         json_object_set_new(out, "transactions", json_integer((json_int_t)block.n_txs));
+        json_object_set_new(out, "threads", json_integer((json_int_t)braid_executor_threads(ex)));
+        json_object_set_new(out, "parallel", json_boolean(!stats.sequential));
         for (size_t i = 0; i < nf; i++) {
             json_t *o = json_object();
             json_object_set_new(o, "checkable", json_boolean(f[i].checkable));
@@ -265,8 +269,13 @@ int cmd_block(int argc, char **argv) {
         free(text);
         json_decref(out);
     } else {
-        printf("block %llu (%s): %zu transactions, %zu withdrawals\n", (unsigned long long)h->number,
+        printf("block %llu (%s): %zu transactions, %zu withdrawals; ", (unsigned long long)h->number,
                braid_fork_name(fork), block.n_txs, block.n_withdrawals);
+        if (stats.sequential)
+            printf("sequential (%s)\n", stats.sequential_why);
+        else
+            printf("%u threads, %llu executions, %llu aborts\n", braid_executor_threads(ex),
+                   (unsigned long long)stats.executions, (unsigned long long)stats.aborts);
         for (size_t i = 0; i < nf; i++) {
             if (!f[i].checkable) {
                 printf("%-17s not checkable: %s\n", f[i].name, f[i].why_not);
@@ -286,7 +295,7 @@ done:
     free(hashes.e);
     json_decref(jpre);
     json_decref(jfile);
-    braid_vm_destroy(vm);
+    braid_executor_destroy(ex);
     braid_state_destroy(state);
     braid_code_cache_destroy(codes);
     return rc;

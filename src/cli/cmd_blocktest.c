@@ -11,15 +11,14 @@ static void usage(FILE *out) {
             "usage: braid blocktest [options] PATH...\n"
             "Imports each blockchain test's blocks onto its genesis, checks that invalid blocks are rejected,\n"
             "then the last block hash and post-state. One line per failing test, then \"N passed, N failed\".\n\n"
-            "  --threads N   threads executing each block (accepted; blocks run sequentially until the\n"
-            "                parallel executor lands)\n"
+            "  --threads N   threads executing each block with the parallel executor (default 1: the\n"
+            "                sequential path)\n"
             "  --jobs N      test files run at once (default: number of cores)\n"
             "  --progress    show a progress line on stderr\n");
 }
 
 static void run_file(const char *path, braid_vm *vm, void *arg, fixture_report *rep) {
-    (void)arg;
-    blocktest_run_file(path, vm, rep);
+    blocktest_run_file(path, vm, (unsigned)*(long *)arg, rep);
 }
 
 static int parse_count(const char *cmd, const char *flag, const char *text, long *out) {
@@ -35,6 +34,7 @@ static int parse_count(const char *cmd, const char *flag, const char *text, long
 int cmd_blocktest(int argc, char **argv) {
     fixture_run run = {.command = "braid blocktest", .jobs = sysconf(_SC_NPROCESSORS_ONLN), .run_file = run_file};
     long threads = 1;
+    run.arg = &threads;
     char **paths = braid_xcalloc((size_t)argc, sizeof *paths);
     int n_paths = 0, rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -61,7 +61,6 @@ int cmd_blocktest(int argc, char **argv) {
         usage(stderr);
         rc = 2;
     }
-    (void)threads; /* the sequential executor is the only one so far */
     if (rc == 0) rc = fixture_run_paths(&run, paths, n_paths);
     free(paths);
     return rc;

@@ -1,40 +1,311 @@
-/* Placeholder until the Block-STM engine lands: the sequential path behind the executor API. */
+/* The Block-STM executor: the sequential phases of a block around a parallel section in which the
+ * workers execute and validate transactions under the scheduler, then an in-order commit that builds the
+ * receipts and applies the final writes to the parent state. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "braid/braid_parallel.h"
+#include "state/state.h"
+#include "stm.h"
 
-struct braid_executor {
-    unsigned threads;
-    braid_vm *vm;
-};
+/* Below this many transactions the wake-up of the workers costs more than the parallelism returns
+ * (measured with `braid bench --workload transfer`: see docs/BENCHMARKS.md). */
+#define MIN_PARALLEL_TXS 16
 
 braid_executor *braid_executor_create(unsigned threads) {
     braid_executor *ex = braid_xcalloc(1, sizeof *ex);
     ex->threads = threads ? threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    ex->vm = braid_vm_create();
+    if (ex->threads == 0) ex->threads = 1;
+    const char *min_txs = getenv("BRAID_STM_MIN_TXS");
+    ex->min_parallel_txs = min_txs ? (size_t)strtoull(min_txs, NULL, 10) : MIN_PARALLEL_TXS;
+    const char *chaos = getenv("BRAID_STM_CHAOS");
+    uint64_t seed = chaos ? strtoull(chaos, NULL, 10) : 0;
+    ex->chaos = chaos != NULL;
+    ex->workers = braid_xcalloc(ex->threads, sizeof *ex->workers);
+    for (unsigned i = 0; i < ex->threads; i++) stm_worker_init(&ex->workers[i], ex, i, seed);
+    if (ex->threads > 1) {
+        ex->pool = pool_create(ex->threads);
+        ex->mv = mv_create();
+        ex->sched = sched_create();
+    }
     return ex;
 }
 
 void braid_executor_destroy(braid_executor *ex) {
     if (!ex) return;
-    braid_vm_destroy(ex->vm);
+    pool_destroy(ex->pool);
+    for (unsigned i = 0; i < ex->threads; i++) stm_worker_free(&ex->workers[i]);
+    free(ex->workers);
+    for (size_t i = 0; i < ex->cap_slots; i++) {
+        free(ex->slots[i].reads);
+        free(ex->slots[i].writes);
+        free(ex->slots[i].logs);
+        braid_buf_free(&ex->slots[i].log_data);
+    }
+    free(ex->slots);
+    mv_destroy(ex->mv);
+    sched_destroy(ex->sched);
     free(ex);
 }
 
 unsigned braid_executor_threads(const braid_executor *ex) { return ex->threads; }
 
+/* ---- sender recovery ---- */
+
+typedef struct recover_job {
+    braid_block *block;
+    const braid_chain_config *cfg;
+    braid_fork fork;
+    atomic_size_t next;
+    atomic_size_t first_failed;
+} recover_job;
+
+static void recover_some(void *arg, unsigned worker_index) {
+    (void)worker_index;
+    recover_job *job = arg;
+    char err[8];
+    for (;;) {
+        size_t i = atomic_fetch_add(&job->next, 1);
+        if (i >= job->block->n_txs) return;
+        braid_signed_tx *t = &job->block->txs[i];
+        if (braid_signed_tx_check(t, job->fork, err, sizeof err) ||
+            braid_signed_tx_recover(t, job->fork, &job->cfg->chain_id, err, sizeof err)) {
+            size_t cur = atomic_load(&job->first_failed);
+            while (i < cur && !atomic_compare_exchange_weak(&job->first_failed, &cur, i)) {
+            }
+        }
+    }
+}
+
 int braid_executor_recover_senders(braid_executor *ex, braid_block *block, const braid_chain_config *cfg,
                                    size_t *failed, char *err, size_t err_len) {
-    (void)ex;
-    return braid_block_recover_senders(block, cfg, failed, err, err_len);
+    if (ex->threads == 1 || block->n_txs < 2) return braid_block_recover_senders(block, cfg, failed, err, err_len);
+    recover_job job = {.block = block, .cfg = cfg};
+    job.fork = braid_chain_fork_at(cfg, block->header.number, block->header.timestamp);
+    atomic_store(&job.next, 0);
+    atomic_store(&job.first_failed, SIZE_MAX);
+    pool_run(ex->pool, recover_some, &job);
+    size_t first = atomic_load(&job.first_failed);
+    if (first == SIZE_MAX) return 0;
+    /* Redo the first failure alone for its message, exactly as the sequential path words it. */
+    char sub[200];
+    braid_signed_tx *t = &block->txs[first];
+    if (braid_signed_tx_check(t, job.fork, sub, sizeof sub) == 0)
+        braid_signed_tx_recover(t, job.fork, &cfg->chain_id, sub, sizeof sub);
+    *failed = first;
+    snprintf(err, err_len, "transaction %zu: %s", first, sub);
+    return -1;
+}
+
+/* ---- the parallel section ---- */
+
+static sched_task try_execute(braid_executor *ex, worker *w, sched_task task) {
+    int r = stm_run_tx(w, task.tx);
+    if (r == RUN_BLOCKED) {
+        w->suspensions++;
+        if (!sched_add_dependency(ex->sched, task.tx, w->blocking)) return task; /* it finished meanwhile */
+        return (sched_task){TASK_NONE, 0, 0};
+    }
+    if (r == RUN_FULL) {
+        atomic_store(&ex->give_up, true);
+        return (sched_task){TASK_NONE, 0, 0};
+    }
+    bool wrote_new = stm_record(w, task.tx);
+    return sched_finish_execution(ex->sched, task.tx, task.incarnation, wrote_new);
+}
+
+static sched_task try_validate(braid_executor *ex, worker *w, sched_task task) {
+    bool valid = stm_validate(ex, w, task.tx);
+    bool aborted = !valid && sched_try_validation_abort(ex->sched, task.tx, task.incarnation);
+    if (aborted) {
+        w->aborts++;
+        stm_mark_estimates(ex, task.tx);
+    }
+    return sched_finish_validation(ex->sched, task.tx, aborted);
+}
+
+static void work(void *arg, unsigned index) {
+    braid_executor *ex = arg;
+    worker *w = &ex->workers[index];
+    sched_task task = {TASK_NONE, 0, 0};
+    while (!sched_done(ex->sched) && !atomic_load_explicit(&ex->give_up, memory_order_relaxed)) {
+        if (task.kind == TASK_EXECUTE)
+            task = try_execute(ex, w, task);
+        else if (task.kind == TASK_VALIDATE)
+            task = try_validate(ex, w, task);
+        if (task.kind == TASK_NONE) {
+            task = sched_next_task(ex->sched);
+            if (task.kind == TASK_NONE) __builtin_ia32_pause();
+        }
+    }
+}
+
+/* A sender with several transactions writes its nonce and balance in each: the later ones would read
+ * stale values and be re-executed, so those writes are declared up front as ESTIMATEs. Returns the
+ * length of the longest such chain. */
+static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b) {
+    size_t n = b->n_txs, mask = 64, longest = 1;
+    while (mask < n * 2) mask *= 2;
+    mask--;
+    uint32_t *last = braid_xmalloc((mask + 1) * sizeof *last); /* index + 1 of the sender's last tx */
+    uint32_t *chain = braid_xcalloc(n, sizeof *chain);
+    memset(last, 0, (mask + 1) * sizeof *last);
+    for (size_t i = 0; i < n; i++) {
+        const braid_address *s = &b->txs[i].tx.sender;
+        uint64_t h;
+        memcpy(&h, s->b + 4, 8);
+        size_t k = (size_t)(h * 0x9e3779b97f4a7c15ull >> 20) & mask;
+        while (last[k] && !braid_address_eq(&b->txs[last[k] - 1].tx.sender, s)) k = (k + 1) & mask;
+        if (last[k]) {
+            size_t prev = last[k] - 1;
+            chain[i] = chain[prev] + 1;
+            if (chain[i] + 1 > longest) longest = chain[i] + 1;
+            tx_slot *slot = &ex->slots[prev];
+            mv_key keys[2] = {{.addr = *s, .kind = MV_INFO}, {.addr = *s, .kind = MV_BALANCE}};
+            for (int j = 0; j < 2; j++) {
+                mv_entry *e = mv_entry_get(ex->mv, 0, &keys[j]);
+                if (!e) break;
+                mv_value none = {0};
+                mv_write(e, (uint32_t)prev, MV_ESTIMATE, &none);
+                if (slot->n_writes == slot->cap_writes) {
+                    slot->cap_writes = slot->cap_writes ? slot->cap_writes * 2 : 8;
+                    slot->writes = braid_xrealloc(slot->writes, slot->cap_writes * sizeof *slot->writes);
+                }
+                slot->writes[slot->n_writes++] = (stm_write){e, MV_ESTIMATE, none};
+            }
+        }
+        last[k] = (uint32_t)i + 1;
+    }
+    free(last);
+    free(chain);
+    return longest;
+}
+
+static void apply_write(braid_state *base, const stm_write *w) {
+    const mv_key *key = &w->e->key;
+    state_account *a = state_account_get(base, &key->addr);
+    switch ((mv_kind)key->kind) {
+    case MV_INFO:
+        if (!w->v.info.exists) {
+            state_account_clear(a);
+        } else {
+            a->exists = true;
+            a->nonce = w->v.info.nonce;
+            a->code = w->v.info.code;
+        }
+        break;
+    case MV_BALANCE:
+        a->balance = w->kind == MV_DELTA ? braid_u256_add(a->balance, w->v.u) : w->v.u;
+        break;
+    case MV_STORAGE:
+        state_slot_get(base, a, &key->slot)->value = w->v.u;
+        break;
+    }
+}
+
+/* In block order: limits, validity, receipts; then the final state. Returns 1 when the block needs the
+ * sequential path after all (nothing has been changed then). */
+static int commit(braid_executor *ex, const braid_block_options *opt, braid_block_result *out, int *rc) {
+    const block_run *run = ex->run;
+    size_t n = run->block->n_txs;
+    for (size_t i = 0; i < n; i++)
+        if (ex->slots[i].err == BRAID_TX_VALID && ex->slots[i].needs_sequential) return 1;
+    (void)opt;
+    *rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        tx_slot *slot = &ex->slots[i];
+        if (block_check_tx_limits(run, i, out)) return *rc = -1, 0;
+        if (slot->err != BRAID_TX_VALID) return *rc = block_tx_failed(out, i, slot->err), 0;
+        if (run->block->txs[i].tx.gas_limit > run->block->header.gas_limit - out->gas_used)
+            return *rc = block_tx_failed(out, i, BRAID_TX_ERR_GAS_LIMIT_REACHED), 0;
+        braid_receipt *r = block_add_receipt(run, i, &slot->outcome, out);
+        r->n_logs = slot->n_logs;
+        if (slot->n_logs) {
+            r->logs = braid_xmalloc(slot->n_logs * sizeof *r->logs);
+            r->log_data = braid_xmalloc(slot->log_data.len ? slot->log_data.len : 1);
+            if (slot->log_data.len) memcpy(r->log_data, slot->log_data.data, slot->log_data.len);
+            size_t off = 0;
+            for (size_t k = 0; k < slot->n_logs; k++) {
+                r->logs[k] = slot->logs[k];
+                r->logs[k].data = r->log_data + off;
+                off += slot->logs[k].data_len;
+            }
+        }
+        block_receipt_bloom(r, out);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < ex->slots[i].n_writes; k++) apply_write(ex->base, &ex->slots[i].writes[k]);
+    return 0;
+}
+
+static const char *sequential_reason(braid_executor *ex, const block_run *run, const braid_block_options *opt) {
+    if (ex->threads == 1) return "one thread";
+    if (run->block->n_txs < ex->min_parallel_txs) return "too few transactions to pay for parallelism";
+    if (opt->intermediate_roots && run->fork < BRAID_FORK_BYZANTIUM) return "intermediate state roots requested";
+    return NULL;
 }
 
 int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_chain_config *cfg,
                            const braid_block *block, const braid_block_hashes *hashes,
                            const braid_block_options *opt, braid_block_result *out, braid_stm_stats *stats) {
-    if (stats) {
-        *stats = (braid_stm_stats){.executions = block->n_txs, .sequential = true, .sequential_why = "not yet parallel"};
+    block_run run;
+    braid_stm_stats local;
+    if (!stats) stats = &local;
+    memset(stats, 0, sizeof *stats);
+    block_run_begin(&run, ex->workers[0].vm, state, cfg, block, hashes, out);
+    const char *why = sequential_reason(ex, &run, opt);
+    size_t n = block->n_txs;
+    if (!why) {
+        ex->run = &run;
+        ex->base = state;
+        atomic_store(&ex->give_up, false);
+        if (n > ex->cap_slots) {
+            ex->slots = braid_xrealloc(ex->slots, n * sizeof *ex->slots);
+            memset(ex->slots + ex->cap_slots, 0, (n - ex->cap_slots) * sizeof *ex->slots);
+            ex->cap_slots = n;
+        }
+        for (size_t i = 0; i < n; i++) {
+            ex->slots[i].n_reads = ex->slots[i].n_writes = 0;
+            ex->slots[i].n_logs = 0;
+            ex->slots[i].err = BRAID_TX_VALID;
+            atomic_store(&ex->slots[i].lock, 0);
+        }
+        for (unsigned i = 0; i < ex->threads; i++) {
+            worker *w = &ex->workers[i];
+            if (w->overlay_codes != braid_state_codes(state)) {
+                braid_state_destroy(w->overlay);
+                w->overlay = braid_state_create(braid_state_codes(state), &w->source);
+                w->overlay_codes = braid_state_codes(state);
+            }
+            w->executions = w->aborts = w->suspensions = w->validations = 0;
+        }
+        mv_begin(ex->mv, state, n, ex->threads);
+        sched_begin(ex->sched, (uint32_t)n);
+        size_t longest = declare_nonce_chains(ex, block);
+        if (longest * 2 > n && n >= ex->min_parallel_txs * 2) {
+            why = "one sender's nonce chain spans most of the block";
+        } else {
+            pool_run(ex->pool, work, ex);
+            for (unsigned i = 0; i < ex->threads; i++) {
+                stats->executions += ex->workers[i].executions;
+                stats->aborts += ex->workers[i].aborts;
+                stats->suspensions += ex->workers[i].suspensions;
+                stats->validations += ex->workers[i].validations;
+            }
+            int rc = 0;
+            if (atomic_load(&ex->give_up) || !mv_ok(ex->mv))
+                why = "the block touches more locations than the multi-version table holds";
+            else if (commit(ex, opt, out, &rc))
+                why = "a transaction deleted an account that may hold storage";
+            if (!why) {
+                mv_end(ex->mv);
+                return rc ? rc : block_run_finish(&run, state, opt, out);
+            }
+        }
+        mv_end(ex->mv);
     }
-    return braid_block_execute(ex->vm, state, cfg, block, hashes, opt, out);
+    stats->sequential = true;
+    stats->sequential_why = why;
+    if (block_run_txs(&run, ex->workers[0].vm, state, opt, out)) return -1;
+    return block_run_finish(&run, state, opt, out);
 }

@@ -520,7 +520,7 @@ void state_revert(braid_state *s, const state_checkpoint *cp) {
 
 /* ---- end of transaction ---- */
 
-static void account_delete(state_account *a) {
+void state_account_clear(state_account *a) {
     a->exists = false;
     a->destructed = false;
     a->nonce = 0;
@@ -547,9 +547,9 @@ void braid_state_finalize_tx(braid_state *s) {
         state_account *a = s->journal[i].acc;
         if (!a) continue;
         if (a->destructed)
-            account_delete(a);
+            state_account_clear(a);
         else if (clear_empty && a->touched && a->exists && state_account_is_empty(s, a))
-            account_delete(a);
+            state_account_clear(a);
         a->touched = false;
     }
     end_tx(s);

@@ -142,6 +142,16 @@ void braid_state_finalize_tx(braid_state *s);
 /* Drops the current transaction's changes entirely (an invalid transaction). */
 void braid_state_discard_tx(braid_state *s);
 
+/* The i-th account record of the state (i < n_accounts), for walking everything an overlay touched. */
+static inline state_account *state_account_at(braid_state *s, size_t i) {
+    return &s->chunks[i / ACCOUNTS_PER_CHUNK][i % ACCOUNTS_PER_CHUNK];
+}
+static inline size_t state_account_count(const braid_state *s) { return s->n_accounts; }
+
+/* Turns the record into an absent account (no journal): what a deletion at the end of a transaction
+ * does, and what committing a deletion does. */
+void state_account_clear(state_account *a);
+
 /* EIP-161 "empty": no nonce, no code, no balance. A nonzero pending delta settles it without a read. */
 static inline bool state_account_is_empty(braid_state *s, state_account *a) {
     if (a->nonce != 0 || a->code->len != 0) return false;

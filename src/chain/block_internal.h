@@ -1,0 +1,35 @@
+/* The phases of block execution, shared by the sequential path (block_exec.c) and the parallel executor:
+ * begin (environment, DAO change, system calls), the transactions, and finish (withdrawals, rewards,
+ * roots, checks against the header). */
+#ifndef BRAID_BLOCK_INTERNAL_H
+#define BRAID_BLOCK_INTERNAL_H
+
+#include "braid/braid_block.h"
+#include "braid/braid_tx.h"
+
+typedef struct block_run {
+    const braid_block *block;
+    braid_fork fork;
+    braid_block_env env;
+} block_run;
+
+/* Clears `out`, sets up the environment, applies what precedes the transactions to `state`, and
+ * allocates one receipt per transaction. */
+void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const braid_chain_config *cfg,
+                     const braid_block *b, const braid_block_hashes *hashes, braid_block_result *out);
+/* Every transaction in order, sequentially. */
+int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const braid_block_options *opt,
+                  braid_block_result *out);
+int block_run_finish(const block_run *run, braid_state *state, const braid_block_options *opt,
+                     braid_block_result *out);
+
+/* Per-transaction accounting, in block order: the blob gas limit check, an invalid transaction, and
+ * the receipt (cumulative gas; logs and bloom are added by the caller, then block_receipt_bloom). */
+int block_check_tx_limits(const block_run *run, size_t i, braid_block_result *out);
+int block_tx_failed(braid_block_result *out, size_t i, braid_tx_error err);
+braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_outcome *o, braid_block_result *out);
+void block_receipt_bloom(braid_receipt *r, braid_block_result *out);
+/* Copies the state's current transaction logs into the receipt. */
+void block_copy_logs(braid_receipt *r, const braid_state *state);
+
+#endif

@@ -1,0 +1,86 @@
+/* Multi-version memory for Block-STM: for every location a transaction of the block touched, the
+ * values written by each transaction (absolute values, balance deltas, or ESTIMATE markers left by an
+ * aborted one), sorted by transaction index.
+ *
+ * Locations are an account's info (existence, nonce, code), its balance, or one storage slot. A
+ * location's entry is created on first use, read or write, and caches the value the parent state holds,
+ * so a transaction's reads and its later validation find everything through one pointer.
+ *
+ * Thread contract: every function may be called from any worker at once, except mv_begin (before the
+ * workers start) and mv_end (after they stop). Each entry is guarded by its own spinlock. */
+#ifndef BRAID_MV_MEMORY_H
+#define BRAID_MV_MEMORY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "braid/braid_state.h"
+
+typedef enum mv_kind { MV_INFO, MV_BALANCE, MV_STORAGE } mv_kind;
+
+typedef struct mv_key {
+    braid_address addr;
+    uint8_t kind;
+    braid_u256 slot; /* MV_STORAGE only; zero otherwise */
+} mv_key;
+
+typedef struct mv_info {
+    bool exists;
+    uint64_t nonce;
+    const braid_code *code;
+} mv_info;
+
+typedef union mv_value {
+    braid_u256 u; /* balance or slot value */
+    mv_info info;
+} mv_value;
+
+typedef enum mv_version_kind { MV_ABSOLUTE, MV_DELTA, MV_ESTIMATE } mv_version_kind;
+
+typedef struct mv_version {
+    uint32_t tx;
+    uint8_t kind;
+    mv_value v;
+} mv_version;
+
+typedef struct mv_entry {
+    uint64_t hash;
+    mv_key key;
+    atomic_int lock;
+    bool base_loaded;
+    mv_value base; /* the parent state's value */
+    mv_version *versions;
+    uint32_t n, cap;
+} mv_entry;
+
+typedef struct mv_memory mv_memory;
+
+mv_memory *mv_create(void);
+void mv_destroy(mv_memory *m);
+/* Prepares for a block of `n_txs` transactions reading `base` (which nobody may change meanwhile).
+ * `workers` arenas are kept, one per worker. */
+void mv_begin(mv_memory *m, const braid_state *base, size_t n_txs, unsigned workers);
+/* Releases the versions of the block. */
+void mv_end(mv_memory *m);
+/* False when the table filled up (the caller then gives up on parallel execution). */
+bool mv_ok(const mv_memory *m);
+
+/* The entry of a location, created if new (NULL only when the table is full). */
+mv_entry *mv_entry_get(mv_memory *m, unsigned worker, const mv_key *key);
+
+typedef enum mv_read_result { MV_READ_OK, MV_READ_BLOCKED } mv_read_result;
+/* The value transaction `tx` reads: the latest write below it (balances: the latest absolute value plus
+ * the deltas after it), or the parent's. MV_READ_BLOCKED with *blocking when an ESTIMATE is in the way. */
+mv_read_result mv_read(mv_memory *m, mv_entry *e, uint32_t tx, mv_value *out, uint32_t *blocking);
+bool mv_value_eq(const mv_entry *e, const mv_value *a, const mv_value *b);
+
+/* Writes or replaces `tx`'s version at the entry; removes it; turns it into an ESTIMATE. */
+void mv_write(mv_entry *e, uint32_t tx, mv_version_kind kind, const mv_value *v);
+void mv_remove(mv_entry *e, uint32_t tx);
+void mv_mark_estimate(mv_entry *e, uint32_t tx);
+
+/* Calls fn on every entry (after the workers stopped): the commit walks the final values. */
+void mv_for_each(mv_memory *m, void (*fn)(mv_entry *e, void *arg), void *arg);
+
+#endif
