@@ -49,8 +49,12 @@ done
 
 # TSan reports races on stderr without failing the checks: any report is a failure.
 tsan_parallel() {
-  ./build-tsan/test_parallel 2>&1 | tee /dev/stderr | grep -q "WARNING: ThreadSanitizer" && { echo "FAIL ThreadSanitizer report"; return 1; }
-  return 0
+  local out
+  out=$( { ./build-tsan/test_parallel && ./build-tsan/test_trie_parallel; } 2>&1)
+  local rc=$?
+  echo "$out"
+  if grep -q "WARNING: ThreadSanitizer" <<<"$out"; then echo "FAIL ThreadSanitizer report"; return 1; fi
+  return $rc
 }
 tally "parallel == sequential (tsan)" tsan_parallel
 

@@ -22,6 +22,7 @@
 
 #include "braid_bytes.h"
 #include "braid_fork.h"
+#include "braid_trie.h"
 #include "braid_u256.h"
 
 /* keccak256(""): the code hash of an account without code. */
@@ -106,6 +107,9 @@ braid_u256 braid_state_peek_storage(const braid_state *s, const braid_address *a
 
 /* The Merkle-Patricia root over every existing account (storage roots included). */
 braid_hash braid_state_root(braid_state *s);
+/* The same, with the storage roots, account leaves and the subtries under the root built through `pf`
+ * (see braid_trie.h; NULL: on this thread). */
+braid_hash braid_state_root_parallel(braid_state *s, const struct braid_parallel_for *pf);
 
 /* Logs emitted by the current transaction. */
 typedef struct braid_log {

@@ -30,6 +30,17 @@ extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
  * Returns 0, or -1 when a key is longer than 65535 bytes. */
 int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root);
 
+/* A way to run fn(arg, i) for every i in [0, n), possibly on several threads, returning when all are
+ * done (the parallel executor's workers provide one). */
+typedef struct braid_parallel_for {
+    void (*run)(void *ctx, size_t n, void (*fn)(void *arg, size_t i), void *arg);
+    void *ctx;
+} braid_parallel_for;
+
+/* braid_trie_root with the 16 subtries under the root branch built through `pf` (NULL: one thread).
+ * The same result; the caller's array is reordered by first nibble rather than fully sorted. */
+int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, const braid_parallel_for *pf);
+
 /* The root of the trie whose keys are rlp(0), rlp(1), ..., rlp(n-1) and whose values are the given
  * encodings: the transactions, receipts and withdrawals roots of a block. */
 int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root);

@@ -160,6 +160,7 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     memset(out, 0, sizeof *out);
     const braid_header *h = &b->header;
     run->block = b;
+    run->pf = NULL;
     run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
     run->env = (braid_block_env){
         .coinbase = h->coinbase,
@@ -247,7 +248,7 @@ int block_run_finish(const block_run *run, braid_state *state, const braid_block
     braid_state_finalize_tx(state);
 
     compute_roots(b, out);
-    if (opt->compute_state_root) out->state_root = braid_state_root(state);
+    if (opt->compute_state_root) out->state_root = braid_state_root_parallel(state, run->pf);
     if (opt->check_roots) {
         if (check_against_header(b, run->fork, out)) return -1;
         if (opt->compute_state_root && !braid_hash_eq(&out->state_root, &h->state_root)) {

@@ -5,12 +5,14 @@
 #define BRAID_BLOCK_INTERNAL_H
 
 #include "braid/braid_block.h"
+#include "braid/braid_trie.h"
 #include "braid/braid_tx.h"
 
 typedef struct block_run {
     const braid_block *block;
     braid_fork fork;
     braid_block_env env;
+    const braid_parallel_for *pf; /* spreads the state root over threads; NULL on the sequential path */
 } block_run;
 
 /* Clears `out`, sets up the environment, applies what precedes the transactions to `state`, and

@@ -12,6 +12,28 @@
  * (measured with `braid bench --workload transfer`: see docs/BENCHMARKS.md). */
 #define MIN_PARALLEL_TXS 16
 
+/* ---- parallel for, over the pool ---- */
+
+typedef struct pf_job {
+    size_t n;
+    void (*fn)(void *arg, size_t i);
+    void *arg;
+    atomic_size_t next;
+} pf_job;
+
+static void pf_worker(void *p, unsigned worker_index) {
+    (void)worker_index;
+    pf_job *job = p;
+    for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->n;) job->fn(job->arg, i);
+}
+
+static void pf_run(void *ctx, size_t n, void (*fn)(void *arg, size_t i), void *arg) {
+    braid_executor *ex = ctx;
+    pf_job job = {.n = n, .fn = fn, .arg = arg};
+    atomic_store(&job.next, 0);
+    pool_run(ex->pool, pf_worker, &job);
+}
+
 braid_executor *braid_executor_create(unsigned threads) {
     braid_executor *ex = braid_xcalloc(1, sizeof *ex);
     ex->threads = threads ? threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
@@ -27,6 +49,7 @@ braid_executor *braid_executor_create(unsigned threads) {
         ex->pool = pool_create(ex->threads);
         ex->mv = mv_create();
         ex->sched = sched_create();
+        ex->pf = (braid_parallel_for){pf_run, ex};
     }
     return ex;
 }
@@ -253,6 +276,7 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     block_run_begin(&run, ex->workers[0].vm, state, cfg, block, hashes, out);
+    if (ex->pool) run.pf = &ex->pf;
     const char *why = sequential_reason(ex, &run, opt);
     size_t n = block->n_txs;
     if (!why) {

@@ -71,6 +71,7 @@ struct braid_executor {
     size_t cap_slots;
     bool chaos;
     size_t min_parallel_txs;
+    braid_parallel_for pf;
     /* the block in progress */
     const block_run *run;
     braid_state *base;

@@ -44,41 +44,64 @@ static braid_hash storage_root(const state_account *a, braid_buf *scratch) {
     return root;
 }
 
-braid_hash braid_state_root(braid_state *s) {
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_accounts; i++)
-        n += s->chunks[i / ACCOUNTS_PER_CHUNK][i % ACCOUNTS_PER_CHUNK].exists;
-    braid_trie_kv *kvs = braid_xmalloc((n ? n : 1) * sizeof *kvs);
-    uint8_t(*keys)[32] = braid_xmalloc((n ? n : 1) * 32);
-    braid_buf vals, scratch;
-    braid_buf_init(&vals);
+/* Each account's leaf: its hashed address, and rlp([nonce, balance, storageRoot, codeHash]) (at most
+ * 3 + 9 + 33 + 33 + 33 bytes). Leaves are independent, so they are built in parallel when possible. */
+#define LEAF_VALUE_MAX 112
+
+typedef struct leaf_job {
+    const state_account **accounts;
+    uint8_t (*keys)[32];
+    uint8_t (*values)[LEAF_VALUE_MAX];
+    size_t *value_len;
+} leaf_job;
+
+static void build_leaf(void *arg, size_t i) {
+    leaf_job *job = arg;
+    const state_account *a = job->accounts[i];
+    braid_buf scratch;
     braid_buf_init(&scratch);
-    size_t *offs = braid_xmalloc((n ? n : 1) * sizeof *offs);
+    braid_keccak256(a->addr.b, 20, job->keys[i]);
+    braid_hash sroot = storage_root(a, &scratch);
+    braid_buf_free(&scratch);
+    braid_buf v = {job->values[i], 0, LEAF_VALUE_MAX}; /* fits: never reallocates */
+    size_t list = braid_rlp_list_begin(&v);
+    braid_rlp_put_u64(&v, a->nonce);
+    braid_rlp_put_u256(&v, a->balance);
+    braid_rlp_put_bytes(&v, sroot.b, 32);
+    braid_rlp_put_bytes(&v, a->code->hash.b, 32);
+    braid_rlp_list_end(&v, list);
+    job->value_len[i] = v.len;
+}
+
+braid_hash braid_state_root_parallel(braid_state *s, const braid_parallel_for *pf) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_accounts; i++) n += state_account_at(s, i)->exists;
+    size_t cap = n ? n : 1;
+    leaf_job job = {
+        .accounts = braid_xmalloc(cap * sizeof *job.accounts),
+        .keys = braid_xmalloc(cap * 32),
+        .values = braid_xmalloc(cap * LEAF_VALUE_MAX),
+        .value_len = braid_xmalloc(cap * sizeof *job.value_len),
+    };
     size_t k = 0;
     for (size_t i = 0; i < s->n_accounts; i++) {
-        const state_account *a = &s->chunks[i / ACCOUNTS_PER_CHUNK][i % ACCOUNTS_PER_CHUNK];
-        if (!a->exists) continue;
-        braid_keccak256(a->addr.b, 20, keys[k]);
-        braid_hash sroot = storage_root(a, &scratch);
-        offs[k] = vals.len;
-        size_t list = braid_rlp_list_begin(&vals);
-        braid_rlp_put_u64(&vals, a->nonce);
-        braid_rlp_put_u256(&vals, a->balance);
-        braid_rlp_put_bytes(&vals, sroot.b, 32);
-        braid_rlp_put_bytes(&vals, a->code->hash.b, 32);
-        braid_rlp_list_end(&vals, list);
-        k++;
+        const state_account *a = state_account_at(s, i);
+        if (a->exists) job.accounts[k++] = a;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t end = i + 1 < n ? offs[i + 1] : vals.len;
-        kvs[i] = (braid_trie_kv){keys[i], 32, vals.data + offs[i], end - offs[i]};
-    }
+    if (pf && n > 64)
+        pf->run(pf->ctx, n, build_leaf, &job);
+    else
+        for (size_t i = 0; i < n; i++) build_leaf(&job, i);
+    braid_trie_kv *kvs = braid_xmalloc(cap * sizeof *kvs);
+    for (size_t i = 0; i < n; i++) kvs[i] = (braid_trie_kv){job.keys[i], 32, job.values[i], job.value_len[i]};
     braid_hash root;
-    braid_trie_root(kvs, n, &root);
+    braid_trie_root_parallel(kvs, n, &root, pf);
     free(kvs);
-    free(keys);
-    free(offs);
-    braid_buf_free(&vals);
-    braid_buf_free(&scratch);
+    free(job.accounts);
+    free(job.keys);
+    free(job.values);
+    free(job.value_len);
     return root;
 }
+
+braid_hash braid_state_root(braid_state *s) { return braid_state_root_parallel(s, NULL); }

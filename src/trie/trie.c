@@ -195,6 +195,92 @@ int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root) {
     return 0;
 }
 
+/* ---- the root branch built in parallel ---- */
+
+typedef struct subtrie_job {
+    braid_trie_kv *kvs;
+    size_t start[17]; /* bucket b holds kvs[start[b], start[b+1]) */
+    braid_buf refs[16]; /* each child's reference, or empty */
+    bool ok[16];
+} subtrie_job;
+
+static void build_subtrie(void *arg, size_t b) {
+    subtrie_job *job = arg;
+    braid_trie_kv *kv = job->kvs + job->start[b];
+    size_t n = job->start[b + 1] - job->start[b];
+    braid_buf_clear(&job->refs[b]);
+    job->ok[b] = true;
+    if (n == 0) return;
+    braid_trie_kv *tmp = braid_xmalloc(n * sizeof *tmp);
+    merge_sort(kv, tmp, n);
+    size_t m = 0; /* dedup in place: the last of equal keys wins, empty values are deletions */
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && key_cmp(&kv[i], &kv[i + 1]) == 0) continue;
+        if (kv[i].val_len == 0) continue;
+        tmp[m++] = kv[i];
+    }
+    if (m) {
+        /* a key ending at the root cannot sit under a branch child: the caller falls back */
+        if (nibble_len(&tmp[0]) == 0) job->ok[b] = false;
+        else {
+            encode_node(&job->refs[b], tmp, 0, m, 1);
+            make_ref(&job->refs[b], 0);
+        }
+    }
+    free(tmp);
+}
+
+int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, const braid_parallel_for *pf) {
+    if (n < 64) return braid_trie_root(kvs, n, root);
+    subtrie_job job;
+    memset(&job, 0, sizeof job);
+    /* Stable counting sort by first nibble keeps the duplicate rule (later wins) inside each bucket. */
+    size_t count[16] = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (kvs[i].key_len == 0 || kvs[i].key_len > MAX_KEY_LEN) return braid_trie_root(kvs, n, root);
+        count[kvs[i].key[0] >> 4]++;
+    }
+    for (int b = 0; b < 16; b++) job.start[b + 1] = job.start[b] + count[b];
+    braid_trie_kv *sorted = braid_xmalloc(n * sizeof *sorted);
+    size_t pos[16];
+    memcpy(pos, job.start, sizeof pos);
+    for (size_t i = 0; i < n; i++) sorted[pos[kvs[i].key[0] >> 4]++] = kvs[i];
+    memcpy(kvs, sorted, n * sizeof *kvs);
+    free(sorted);
+    job.kvs = kvs;
+    if (pf)
+        pf->run(pf->ctx, 16, build_subtrie, &job);
+    else
+        for (size_t b = 0; b < 16; b++) build_subtrie(&job, b);
+
+    /* With fewer than two children the root is not a branch at depth 0: the plain path handles it. */
+    int children = 0, rc = 0;
+    bool ok = true;
+    for (int b = 0; b < 16; b++) {
+        children += job.refs[b].len != 0;
+        ok &= job.ok[b];
+    }
+    if (!ok || children < 2) {
+        rc = braid_trie_root(kvs, n, root);
+    } else {
+        braid_buf node;
+        braid_buf_init(&node);
+        size_t list = braid_rlp_list_begin(&node);
+        for (int b = 0; b < 16; b++) {
+            if (job.refs[b].len)
+                braid_buf_append(&node, job.refs[b].data, job.refs[b].len);
+            else
+                braid_buf_push(&node, 0x80);
+        }
+        braid_buf_push(&node, 0x80);
+        braid_rlp_list_end(&node, list);
+        braid_keccak256(node.data, node.len, root->b);
+        braid_buf_free(&node);
+    }
+    for (int b = 0; b < 16; b++) braid_buf_free(&job.refs[b]);
+    return rc;
+}
+
 int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root) {
     /* rlp(i) is at most 9 bytes; the keys live in one block next to the pairs. */
     braid_trie_kv *kvs = braid_xmalloc((n ? n : 1) * sizeof *kvs);
