@@ -7,8 +7,8 @@
  * With one thread, or when a block cannot gain from parallelism, it runs the sequential path.
  *
  * Test knobs, read from the environment when the executor is created: BRAID_STM_CHAOS=<seed> makes
- * workers yield and sleep at random points (to shake out interleavings); BRAID_STM_MIN_TXS=<n> lowers
- * the block size below which the sequential path runs (1: run every block in parallel).
+ * workers yield and sleep at random points (to shake out interleavings); BRAID_STM_MIN_TXS=1 sends every
+ * block with transactions through the parallel path, whatever the heuristics of when it pays.
  *
  * Thread contract: an executor is driven by one thread at a time; it uses its own workers inside a
  * call. The state passed in must not be touched by anyone else during the call. */

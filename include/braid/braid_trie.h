@@ -22,6 +22,15 @@ typedef struct braid_trie_kv {
     size_t val_len;
 } braid_trie_kv;
 
+/* A way to run fn(arg, i, worker) for every i in [0, n), possibly on several threads, returning when
+ * all are done (the parallel executor's workers provide one). `worker` < `workers` names the thread, so
+ * that callers can give each its own scratch space. */
+typedef struct braid_parallel_for {
+    void (*run)(void *ctx, size_t n, void (*fn)(void *arg, size_t i, unsigned worker), void *arg);
+    void *ctx;
+    unsigned workers;
+} braid_parallel_for;
+
 /* keccak256(rlp("")): the root of the empty trie. */
 extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
 
@@ -30,12 +39,7 @@ extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
  * Returns 0, or -1 when a key is longer than 65535 bytes. */
 int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root);
 
-/* A way to run fn(arg, i) for every i in [0, n), possibly on several threads, returning when all are
- * done (the parallel executor's workers provide one). */
-typedef struct braid_parallel_for {
-    void (*run)(void *ctx, size_t n, void (*fn)(void *arg, size_t i), void *arg);
-    void *ctx;
-} braid_parallel_for;
+
 
 /* braid_trie_root with the 16 subtries under the root branch built through `pf` (NULL: one thread).
  * The same result; the caller's array is reordered by first nibble rather than fully sorted. */
@@ -44,5 +48,17 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
 /* The root of the trie whose keys are rlp(0), rlp(1), ..., rlp(n-1) and whose values are the given
  * encodings: the transactions, receipts and withdrawals roots of a block. */
 int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root);
+/* The same with the leaves hashed through `pf` (NULL: one thread). */
+int braid_trie_root_ordered_parallel(const braid_buf *values, size_t n, braid_hash *root, const braid_parallel_for *pf);
+
+/* An ordered trie (keys rlp(0), ..., rlp(n-1)) filled leaf by leaf: each leaf is hashed when its value
+ * is set, possibly on several threads at once (distinct indexes), so that hashing can keep pace with
+ * whatever produces the values; the root then only hashes the branches. The value bytes are not kept.
+ * Setting every index once is required before asking for the root. */
+typedef struct braid_ordered_trie braid_ordered_trie;
+braid_ordered_trie *braid_ordered_trie_create(size_t n);
+void braid_ordered_trie_destroy(braid_ordered_trie *t);
+void braid_ordered_trie_set(braid_ordered_trie *t, size_t i, const uint8_t *value, size_t len);
+void braid_ordered_trie_root(const braid_ordered_trie *t, braid_hash *root);
 
 #endif

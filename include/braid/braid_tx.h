@@ -76,6 +76,7 @@ typedef struct braid_tx_outcome {
     braid_status status; /* of the top-level message */
     uint64_t gas_used;   /* after refunds: what the sender pays for */
     braid_address created; /* for creations that succeeded */
+    braid_u256 beneficiary_fee; /* what the block's beneficiary received from this transaction */
     const uint8_t *output; /* owned by the vm; valid until its next transaction */
     size_t output_len;
 } braid_tx_outcome;

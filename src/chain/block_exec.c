@@ -110,28 +110,108 @@ void block_copy_logs(braid_receipt *r, const braid_state *state) {
     }
 }
 
-static void compute_roots(const braid_block *b, braid_block_result *out) {
-    braid_buf *vals = braid_xcalloc(b->n_txs + b->n_withdrawals + 1, sizeof *vals);
-    for (size_t i = 0; i < out->n_receipts; i++) braid_receipt_encode(&out->receipts[i], &vals[i]);
-    braid_trie_root_ordered(vals, out->n_receipts, &out->receipts_root);
-    for (size_t i = 0; i < b->n_txs; i++) {
-        braid_buf_clear(&vals[i]);
-        braid_signed_tx_encode(&b->txs[i], false, &vals[i]);
+/* Encodings of receipts, transactions and withdrawals, built on the executor's workers when there are
+ * some: each worker appends to its own buffer (no allocation per item), and the items are then viewed in
+ * place by offset. */
+typedef struct encoded {
+    unsigned worker;
+    size_t off, len;
+} encoded;
+
+typedef struct encode_job {
+    const braid_block *b;
+    const braid_block_result *out;
+    block_scratch *scratch; /* one per worker */
+    encoded *receipts, *txs, *withdrawals;
+    bool skip_receipts, skip_txs; /* already hashed leaf by leaf */
+} encode_job;
+
+static void put_item(encode_job *job, unsigned worker, encoded *where, size_t start) {
+    where->worker = worker;
+    where->off = start;
+    where->len = job->scratch[worker].buf.len - start;
+}
+
+static void encode_item(void *arg, size_t i, unsigned worker) {
+    encode_job *job = arg;
+
+    braid_buf *buf = &job->scratch[worker].buf;
+    size_t start = buf->len;
+    if (i < job->out->n_receipts && !job->skip_receipts) {
+        braid_receipt_encode(&job->out->receipts[i], buf);
+        put_item(job, worker, &job->receipts[i], start);
     }
-    braid_trie_root_ordered(vals, b->n_txs, &out->tx_root);
-    for (size_t i = 0; i < b->n_withdrawals; i++) {
-        const braid_withdrawal *w = &b->withdrawals[i];
-        braid_buf_clear(&vals[i]);
-        size_t l = braid_rlp_list_begin(&vals[i]);
-        braid_rlp_put_u64(&vals[i], w->index);
-        braid_rlp_put_u64(&vals[i], w->validator);
-        braid_rlp_put_bytes(&vals[i], w->address.b, 20);
-        braid_rlp_put_u64(&vals[i], w->amount_gwei);
-        braid_rlp_list_end(&vals[i], l);
+    if (i < job->b->n_txs && !job->skip_txs) {
+        start = buf->len;
+        braid_signed_tx_encode(&job->b->txs[i], false, buf);
+        put_item(job, worker, &job->txs[i], start);
     }
-    braid_trie_root_ordered(vals, b->n_withdrawals, &out->withdrawals_root);
-    for (size_t i = 0; i < b->n_txs + b->n_withdrawals + 1; i++) braid_buf_free(&vals[i]);
-    free(vals);
+    if (i < job->b->n_withdrawals) {
+        const braid_withdrawal *w = &job->b->withdrawals[i];
+        start = buf->len;
+        size_t l = braid_rlp_list_begin(buf);
+        braid_rlp_put_u64(buf, w->index);
+        braid_rlp_put_u64(buf, w->validator);
+        braid_rlp_put_bytes(buf, w->address.b, 20);
+        braid_rlp_put_u64(buf, w->amount_gwei);
+        braid_rlp_list_end(buf, l);
+        put_item(job, worker, &job->withdrawals[i], start);
+    }
+}
+
+static braid_buf *views(const encode_job *job, const encoded *items, size_t n) {
+    braid_buf *v = braid_xmalloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (braid_buf){job->scratch[items[i].worker].buf.data + items[i].off, items[i].len, items[i].len};
+    return v;
+}
+
+block_scratch *block_scratch_create(unsigned workers) {
+    block_scratch *s = aligned_alloc(64, workers * sizeof *s);
+    if (!s) abort();
+    memset(s, 0, workers * sizeof *s);
+    return s;
+}
+
+void block_scratch_destroy(block_scratch *s, unsigned workers) {
+    if (!s) return;
+    for (unsigned w = 0; w < workers; w++) braid_buf_free(&s[w].buf);
+    free(s);
+}
+
+static void compute_roots(const block_run *run, braid_block_result *out) {
+    const braid_block *b = run->block;
+    size_t n = b->n_txs > b->n_withdrawals ? b->n_txs : b->n_withdrawals;
+    bool parallel = run->pf && n > 64;
+    unsigned workers = parallel ? run->pf->workers : 1;
+    bool own = !parallel || !run->scratch;
+    encode_job job = {b, out, own ? block_scratch_create(workers) : run->scratch,
+                      braid_xmalloc((n + 1) * sizeof(encoded)), braid_xmalloc((n + 1) * sizeof(encoded)),
+                      braid_xmalloc((n + 1) * sizeof(encoded)), run->receipt_trie != NULL, run->tx_trie != NULL};
+    for (unsigned w = 0; w < workers; w++) braid_buf_clear(&job.scratch[w].buf);
+    if (parallel)
+        run->pf->run(run->pf->ctx, n, encode_item, &job);
+    else
+        for (size_t i = 0; i < n; i++) encode_item(&job, i, 0);
+    braid_buf *receipts = views(&job, job.receipts, job.skip_receipts ? 0 : out->n_receipts),
+              *txs = views(&job, job.txs, job.skip_txs ? 0 : b->n_txs),
+              *withdrawals = views(&job, job.withdrawals, b->n_withdrawals);
+    if (run->receipt_trie)
+        braid_ordered_trie_root(run->receipt_trie, &out->receipts_root);
+    else
+        braid_trie_root_ordered_parallel(receipts, out->n_receipts, &out->receipts_root, run->pf);
+    if (run->tx_trie)
+        braid_ordered_trie_root(run->tx_trie, &out->tx_root);
+    else
+        braid_trie_root_ordered_parallel(txs, b->n_txs, &out->tx_root, run->pf);
+    braid_trie_root_ordered_parallel(withdrawals, b->n_withdrawals, &out->withdrawals_root, run->pf);
+    free(receipts);
+    free(txs);
+    free(withdrawals);
+    if (own) block_scratch_destroy(job.scratch, workers);
+    free(job.receipts);
+    free(job.txs);
+    free(job.withdrawals);
 }
 
 static int check_against_header(const braid_block *b, braid_fork fork, braid_block_result *out) {
@@ -161,6 +241,9 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     const braid_header *h = &b->header;
     run->block = b;
     run->pf = NULL;
+    run->scratch = NULL;
+    run->receipts_done = NULL;
+    run->tx_trie = run->receipt_trie = NULL;
     run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
     run->env = (braid_block_env){
         .coinbase = h->coinbase,
@@ -215,6 +298,10 @@ braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_
 
 void block_receipt_bloom(braid_receipt *r, braid_block_result *out) {
     for (size_t i = 0; i < r->n_logs; i++) braid_bloom_add_log(r->bloom, &r->logs[i]);
+    block_or_bloom(r, out);
+}
+
+void block_or_bloom(const braid_receipt *r, braid_block_result *out) {
     for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
 }
 
@@ -231,6 +318,7 @@ int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const 
         if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);
         block_copy_logs(r, state);
         block_receipt_bloom(r, out);
+        if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
     }
     return 0;
 }
@@ -247,7 +335,7 @@ int block_run_finish(const block_run *run, braid_state *state, const braid_block
     if (run->fork < BRAID_FORK_PARIS) pay_rewards(state, run->fork, b);
     braid_state_finalize_tx(state);
 
-    compute_roots(b, out);
+    compute_roots(run, out);
     if (opt->compute_state_root) out->state_root = braid_state_root_parallel(state, run->pf);
     if (opt->check_roots) {
         if (check_against_header(b, run->fork, out)) return -1;

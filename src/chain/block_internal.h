@@ -5,14 +5,28 @@
 #define BRAID_BLOCK_INTERNAL_H
 
 #include "braid/braid_block.h"
+#include <stdatomic.h>
+
 #include "braid/braid_trie.h"
 #include "braid/braid_tx.h"
+
+/* A worker's encoding buffer, alone on its cache lines (workers append to theirs at once). */
+typedef struct block_scratch {
+    _Alignas(64) braid_buf buf;
+} block_scratch;
+block_scratch *block_scratch_create(unsigned workers);
+void block_scratch_destroy(block_scratch *s, unsigned workers);
 
 typedef struct block_run {
     const braid_block *block;
     braid_fork fork;
     braid_block_env env;
-    const braid_parallel_for *pf; /* spreads the state root over threads; NULL on the sequential path */
+    const braid_parallel_for *pf; /* spreads root hashing over threads; NULL on the sequential path */
+    block_scratch *scratch;       /* with pf: one reusable buffer per worker for encodings, kept by the caller */
+    /* Optional, for hashing receipts while transactions still run: block_run_txs publishes here how many
+     * receipts are complete, and the roots use these tries when the caller filled them. */
+    atomic_size_t *receipts_done;
+    braid_ordered_trie *tx_trie, *receipt_trie;
 } block_run;
 
 /* Clears `out`, sets up the environment, applies what precedes the transactions to `state`, and
@@ -31,6 +45,8 @@ int block_check_tx_limits(const block_run *run, size_t i, braid_block_result *ou
 int block_tx_failed(braid_block_result *out, size_t i, braid_tx_error err);
 braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_outcome *o, braid_block_result *out);
 void block_receipt_bloom(braid_receipt *r, braid_block_result *out);
+/* ORs a receipt's bloom (already computed) into the block's. */
+void block_or_bloom(const braid_receipt *r, braid_block_result *out);
 /* Copies the state's current transaction logs into the receipt. */
 void block_copy_logs(braid_receipt *r, const braid_state *state);
 

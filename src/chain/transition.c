@@ -2,7 +2,6 @@
 #include <gmp.h>
 
 #include "braid/braid_tx.h"
-#include "braid/braid_precompile.h"
 #include "evm/vm.h"
 
 #define TX_BASE_GAS 21000
@@ -142,11 +141,7 @@ static void warm_up(braid_state *s, braid_fork fork, const braid_block_env *bloc
                     const braid_address *target) {
     state_warm_account(s, state_account_get(s, &tx->sender));
     state_warm_account(s, state_account_get(s, target));
-    braid_address pc = {{0}};
-    for (unsigned i = 1; i <= braid_precompile_count(fork); i++) {
-        pc.b[19] = (uint8_t)i;
-        state_warm_account(s, state_account_get(s, &pc));
-    }
+    /* the precompiles are warm without being loaded: see state_warm_account */
     if (fork >= BRAID_FORK_SHANGHAI) state_warm_account(s, state_account_get(s, &block->coinbase)); /* EIP-3651 */
     for (size_t i = 0; i < tx->access_list_len; i++) {
         const braid_access_list_entry *e = &tx->access_list[i];
@@ -208,6 +203,7 @@ braid_tx_error braid_tx_apply(braid_vm *vm, braid_state *state, braid_fork fork,
     braid_u256 per_gas = fork >= BRAID_FORK_LONDON ? braid_u256_sub(price, block->base_fee) : price;
     braid_u256 fee = mul_checked(braid_u256_from_u64(gas_used), per_gas, &overflow);
     state_add_balance(state, state_account_get(state, &block->coinbase), &fee);
+    out->beneficiary_fee = fee;
 
     out->status = r.status;
     out->gas_used = gas_used;

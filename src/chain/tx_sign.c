@@ -1,8 +1,14 @@
-/* Sender recovery under each fork's signature rules, and the stateless validity checks of a transaction
- * (those the TransactionTests exercise: everything that needs no account state). */
+/* Signing, sender recovery under each fork's signature rules, and the stateless validity checks of a
+ * transaction (those the TransactionTests exercise: everything that needs no account state). */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 #include "braid/braid_keccak.h"
 #include "braid/braid_secp256k1.h"
@@ -68,6 +74,64 @@ int braid_signed_tx_recover(braid_signed_tx *stx, braid_fork fork, const braid_u
     if (braid_secp256k1_recover(h.b, r, s, recid, pub) != 0)
         return fail(err, err_len, "signature: no public key can be recovered from (v, r, s)");
     braid_hash ph = braid_keccak256_hash(pub, sizeof pub);
+    memcpy(stx->tx.sender.b, ph.b + 12, 20);
+    return 0;
+}
+
+/* Signing needs the library's precomputed generator tables, which a context holds: building them costs
+ * far more than one signature, so one context is made once and shared. Signing only reads it. */
+static secp256k1_context *sign_ctx;
+static pthread_once_t sign_ctx_once = PTHREAD_ONCE_INIT;
+
+static void sign_ctx_create(void) {
+#ifdef SECP256K1_CONTEXT_NONE
+    sign_ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+#else
+    sign_ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN);
+#endif
+    if (!sign_ctx) abort();
+    /* Blinding against timing side channels: worth having for real keys. Without entropy the context
+     * still signs correctly, just unblinded. */
+    uint8_t seed[32];
+    if (getrandom(seed, sizeof seed, 0) == (ssize_t)sizeof seed &&
+        !secp256k1_context_randomize(sign_ctx, seed))
+        abort(); /* it fails only on a corrupted context */
+}
+
+int braid_signed_tx_sign(braid_signed_tx *stx, const uint8_t private_key[32], char *err, size_t err_len) {
+    pthread_once(&sign_ctx_once, sign_ctx_create);
+    if (!secp256k1_ec_seckey_verify(sign_ctx, private_key))
+        return fail(err, err_len, "private key: zero or not below the curve order");
+
+    braid_hash h = tx_signing_hash(stx);
+    secp256k1_ecdsa_recoverable_signature sig;
+    /* NULL nonce function: RFC 6979 deterministic nonces, so the same transaction and key always give the
+     * same signature (and benchmarks and tests the same blocks). libsecp256k1 emits low s (EIP-2). */
+    if (!secp256k1_ecdsa_sign_recoverable(sign_ctx, &sig, h.b, private_key, NULL, NULL))
+        return fail(err, err_len, "signature: signing failed");
+    uint8_t rs[64];
+    int recid;
+    secp256k1_ecdsa_recoverable_signature_serialize_compact(sign_ctx, rs, &recid, &sig);
+    stx->r = braid_u256_from_be(rs);
+    stx->s = braid_u256_from_be(rs + 32);
+    if (stx->tx.type != BRAID_TX_LEGACY) {
+        stx->v = braid_u256_from_u64((uint64_t)recid);
+    } else if (stx->has_chain_id) {
+        /* EIP-155: v = chain_id * 2 + 35 + parity */
+        braid_u256 twice = braid_u256_add(stx->chain_id, stx->chain_id);
+        stx->v = braid_u256_add(twice, braid_u256_from_u64(35 + (uint64_t)recid));
+    } else {
+        stx->v = braid_u256_from_u64(27 + (uint64_t)recid);
+    }
+    tx_compute_hash(stx);
+
+    secp256k1_pubkey pub;
+    uint8_t ser[65];
+    size_t ser_len = sizeof ser;
+    if (!secp256k1_ec_pubkey_create(sign_ctx, &pub, private_key) ||
+        !secp256k1_ec_pubkey_serialize(sign_ctx, ser, &ser_len, &pub, SECP256K1_EC_UNCOMPRESSED))
+        return fail(err, err_len, "private key: no public key");
+    braid_hash ph = braid_keccak256_hash(ser + 1, 64);
     memcpy(stx->tx.sender.b, ph.b + 12, 20);
     return 0;
 }

@@ -12,6 +12,7 @@ static const struct {
     {"statetest", cmd_statetest, "run ethereum/tests state tests (GeneralStateTests format)"},
     {"blocktest", cmd_blocktest, "run ethereum/tests blockchain tests (BlockchainTests format)"},
     {"block", cmd_block, "execute one real block (RPC JSON + prestateTracer pre-state) and check it"},
+    {"bench", cmd_bench, "time sequential against parallel execution on synthetic blocks"},
 };
 
 static void usage(FILE *out) {

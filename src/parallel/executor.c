@@ -3,33 +3,44 @@
  * receipts and applies the final writes to the parent state. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "state/state.h"
+#include "spin.h"
 #include "stm.h"
 
-/* Below this many transactions the wake-up of the workers costs more than the parallelism returns
- * (measured with `braid bench --workload transfer`: see docs/BENCHMARKS.md). */
+/* Which path pays is measured, not guessed: Block-STM wins when transactions are heavy and independent
+ * and there are cores to spare; executing in order while the other cores hash the tries wins for light
+ * transactions on few cores (see docs/BENCHMARKS.md). The executor times every block per gas used on the
+ * path it took, keeps a moving average per path, runs the faster one, and re-tries the other every
+ * PROBE_INTERVAL blocks so that a change of workload is noticed. Blocks below MIN_PARALLEL_TXS
+ * transactions, or made mostly of one sender's nonce chain, never pay for Block-STM. */
 #define MIN_PARALLEL_TXS 16
+#define PROBE_INTERVAL 4
 
 /* ---- parallel for, over the pool ---- */
 
 typedef struct pf_job {
     size_t n;
-    void (*fn)(void *arg, size_t i);
+    void (*fn)(void *arg, size_t i, unsigned worker);
     void *arg;
+    size_t batch;
     atomic_size_t next;
 } pf_job;
 
 static void pf_worker(void *p, unsigned worker_index) {
-    (void)worker_index;
     pf_job *job = p;
-    for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->n;) job->fn(job->arg, i);
+    /* Indices are taken in batches: one shared counter bumped per item would bounce between cores. */
+    for (size_t start; (start = atomic_fetch_add(&job->next, job->batch)) < job->n;) {
+        size_t end = start + job->batch < job->n ? start + job->batch : job->n;
+        for (size_t i = start; i < end; i++) job->fn(job->arg, i, worker_index);
+    }
 }
 
-static void pf_run(void *ctx, size_t n, void (*fn)(void *arg, size_t i), void *arg) {
+static void pf_run(void *ctx, size_t n, void (*fn)(void *arg, size_t i, unsigned worker), void *arg) {
     braid_executor *ex = ctx;
-    pf_job job = {.n = n, .fn = fn, .arg = arg};
+    pf_job job = {.n = n, .fn = fn, .arg = arg, .batch = n / (ex->threads * 32) + 1};
     atomic_store(&job.next, 0);
     pool_run(ex->pool, pf_worker, &job);
 }
@@ -39,17 +50,19 @@ braid_executor *braid_executor_create(unsigned threads) {
     ex->threads = threads ? threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (ex->threads == 0) ex->threads = 1;
     const char *min_txs = getenv("BRAID_STM_MIN_TXS");
-    ex->min_parallel_txs = min_txs ? (size_t)strtoull(min_txs, NULL, 10) : MIN_PARALLEL_TXS;
+    ex->forced = min_txs != NULL;
     const char *chaos = getenv("BRAID_STM_CHAOS");
     uint64_t seed = chaos ? strtoull(chaos, NULL, 10) : 0;
     ex->chaos = chaos != NULL;
-    ex->workers = braid_xcalloc(ex->threads, sizeof *ex->workers);
+    ex->workers = aligned_alloc(64, ex->threads * sizeof *ex->workers);
+    if (!ex->workers) abort();
     for (unsigned i = 0; i < ex->threads; i++) stm_worker_init(&ex->workers[i], ex, i, seed);
     if (ex->threads > 1) {
         ex->pool = pool_create(ex->threads);
         ex->mv = mv_create();
         ex->sched = sched_create();
-        ex->pf = (braid_parallel_for){pf_run, ex};
+        ex->pf = (braid_parallel_for){pf_run, ex, ex->threads};
+        ex->scratch = block_scratch_create(ex->threads);
     }
     return ex;
 }
@@ -66,6 +79,7 @@ void braid_executor_destroy(braid_executor *ex) {
         braid_buf_free(&ex->slots[i].log_data);
     }
     free(ex->slots);
+    block_scratch_destroy(ex->scratch, ex->threads);
     mv_destroy(ex->mv);
     sched_destroy(ex->sched);
     free(ex);
@@ -126,7 +140,7 @@ static sched_task try_execute(braid_executor *ex, worker *w, sched_task task) {
     int r = stm_run_tx(w, task.tx);
     if (r == RUN_BLOCKED) {
         w->suspensions++;
-        if (!sched_add_dependency(ex->sched, task.tx, w->blocking)) return task; /* it finished meanwhile */
+        if (!sched_add_dependency(ex->sched, w->index, task.tx, w->blocking)) return task; /* it finished meanwhile */
         return (sched_task){TASK_NONE, 0, 0};
     }
     if (r == RUN_FULL) {
@@ -134,7 +148,7 @@ static sched_task try_execute(braid_executor *ex, worker *w, sched_task task) {
         return (sched_task){TASK_NONE, 0, 0};
     }
     bool wrote_new = stm_record(w, task.tx);
-    return sched_finish_execution(ex->sched, task.tx, task.incarnation, wrote_new);
+    return sched_finish_execution(ex->sched, w->index, task.tx, task.incarnation, wrote_new);
 }
 
 static sched_task try_validate(braid_executor *ex, worker *w, sched_task task) {
@@ -144,21 +158,25 @@ static sched_task try_validate(braid_executor *ex, worker *w, sched_task task) {
         w->aborts++;
         stm_mark_estimates(ex, task.tx);
     }
-    return sched_finish_validation(ex->sched, task.tx, aborted);
+    return sched_finish_validation(ex->sched, w->index, task.tx, aborted);
 }
 
 static void work(void *arg, unsigned index) {
     braid_executor *ex = arg;
     worker *w = &ex->workers[index];
     sched_task task = {TASK_NONE, 0, 0};
+    unsigned idle = 0;
     while (!sched_done(ex->sched) && !atomic_load_explicit(&ex->give_up, memory_order_relaxed)) {
         if (task.kind == TASK_EXECUTE)
             task = try_execute(ex, w, task);
         else if (task.kind == TASK_VALIDATE)
             task = try_validate(ex, w, task);
         if (task.kind == TASK_NONE) {
-            task = sched_next_task(ex->sched);
-            if (task.kind == TASK_NONE) __builtin_ia32_pause();
+            task = sched_next_task(ex->sched, index);
+            if (task.kind == TASK_NONE)
+                spin_wait(&idle);
+            else
+                idle = 0;
         }
     }
 }
@@ -189,7 +207,7 @@ static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b) {
                 mv_entry *e = mv_entry_get(ex->mv, 0, &keys[j]);
                 if (!e) break;
                 mv_value none = {0};
-                mv_write(e, (uint32_t)prev, MV_ESTIMATE, &none);
+                mv_write(ex->mv, 0, e, (uint32_t)prev, MV_ESTIMATE, &none);
                 if (slot->n_writes == slot->cap_writes) {
                     slot->cap_writes = slot->cap_writes ? slot->cap_writes * 2 : 8;
                     slot->writes = braid_xrealloc(slot->writes, slot->cap_writes * sizeof *slot->writes);
@@ -204,24 +222,39 @@ static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b) {
     return longest;
 }
 
-static void apply_write(braid_state *base, const stm_write *w) {
-    const mv_key *key = &w->e->key;
-    state_account *a = state_account_get(base, &key->addr);
-    switch ((mv_kind)key->kind) {
+/* The final state is, per location, what a transaction after the last one would read. Accounts' info
+ * goes first (a deletion clears the record), then balances and slots. */
+typedef struct commit_pass {
+    braid_executor *ex;
+    bool info;
+    bool broken; /* an ESTIMATE survived: cannot happen once every transaction validated */
+} commit_pass;
+
+static void commit_location(mv_entry *e, void *arg) {
+    commit_pass *p = arg;
+    if ((e->key.kind == MV_INFO) != p->info) return;
+    mv_value v;
+    uint32_t blocking;
+    if (mv_read(p->ex->mv, e, UINT32_MAX, &v, &blocking) != MV_READ_OK) {
+        p->broken = true;
+        return;
+    }
+    state_account *a = state_account_get(p->ex->base, &e->key.addr);
+    switch ((mv_kind)e->key.kind) {
     case MV_INFO:
-        if (!w->v.info.exists) {
+        if (!v.info.exists) {
             state_account_clear(a);
         } else {
             a->exists = true;
-            a->nonce = w->v.info.nonce;
-            a->code = w->v.info.code;
+            a->nonce = v.info.nonce;
+            a->code = v.info.code;
         }
         break;
     case MV_BALANCE:
-        a->balance = w->kind == MV_DELTA ? braid_u256_add(a->balance, w->v.u) : w->v.u;
+        a->balance = v.u;
         break;
     case MV_STORAGE:
-        state_slot_get(base, a, &key->slot)->value = w->v.u;
+        if (a->exists) state_slot_get(p->ex->base, a, &e->key.slot)->value = v.u;
         break;
     }
 }
@@ -254,18 +287,131 @@ static int commit(braid_executor *ex, const braid_block_options *opt, braid_bloc
                 off += slot->logs[k].data_len;
             }
         }
-        block_receipt_bloom(r, out);
+        memcpy(r->bloom, slot->bloom, sizeof r->bloom);
+        block_or_bloom(r, out);
     }
-    for (size_t i = 0; i < n; i++)
-        for (uint32_t k = 0; k < ex->slots[i].n_writes; k++) apply_write(ex->base, &ex->slots[i].writes[k]);
+    commit_pass pass = {.ex = ex, .info = true};
+    mv_for_each_written(ex->mv, commit_location, &pass);
+    pass.info = false;
+    mv_for_each_written(ex->mv, commit_location, &pass);
+    /* The beneficiary: its value plus the fees after its last absolute write. */
+    mv_key key = {.addr = run->env.coinbase, .kind = MV_BALANCE};
+    mv_entry *e = mv_entry_get(ex->mv, 0, &key);
+    braid_u256 balance;
+    uint32_t blocking;
+    if (!e || !stm_beneficiary_balance(ex, e, (uint32_t)n, &balance, &blocking)) pass.broken = true;
+    if (pass.broken) abort(); /* the scheduler let a block finish with a pending write */
+    state_account *coinbase = state_account_get(ex->base, &run->env.coinbase);
+    if (coinbase->exists) coinbase->balance = balance;
     return 0;
+}
+
+/* ---- the sequential path, with its hashing on the other workers ----
+ *
+ * When transactions run one after another, the other cores need not idle: they hash the transactions'
+ * leaves of the transactions trie at once, and each receipt's leaf as soon as the executing worker
+ * publishes it, so that only the branches are left to hash at the end. */
+
+typedef struct pipeline {
+    braid_executor *ex;
+    const block_run *run;
+    braid_state *state;
+    const braid_block_options *opt;
+    braid_block_result *out;
+    int rc;
+    braid_ordered_trie *tx_trie, *receipt_trie;
+    atomic_size_t next_tx, next_receipt, receipts_done;
+    atomic_bool executed; /* the transactions are over (maybe with an error) */
+} pipeline;
+
+static void hash_leaves(pipeline *p, unsigned worker) {
+    const braid_block *b = p->run->block;
+    braid_buf *buf = &p->ex->scratch[worker].buf;
+    for (size_t i; (i = atomic_fetch_add(&p->next_tx, 1)) < b->n_txs;) {
+        braid_buf_clear(buf);
+        braid_signed_tx_encode(&b->txs[i], false, buf);
+        braid_ordered_trie_set(p->tx_trie, i, buf->data, buf->len);
+    }
+    unsigned spins = 0;
+    for (size_t i; (i = atomic_fetch_add(&p->next_receipt, 1)) < b->n_txs;) {
+        while (atomic_load_explicit(&p->receipts_done, memory_order_acquire) <= i) {
+            if (atomic_load_explicit(&p->executed, memory_order_acquire) &&
+                atomic_load_explicit(&p->receipts_done, memory_order_acquire) <= i)
+                return; /* the block stopped early: its roots will not be needed */
+            spin_wait(&spins);
+        }
+        braid_buf_clear(buf);
+        braid_receipt_encode(&p->out->receipts[i], buf);
+        braid_ordered_trie_set(p->receipt_trie, i, buf->data, buf->len);
+    }
+}
+
+static void pipeline_work(void *arg, unsigned worker) {
+    pipeline *p = arg;
+    if (worker == 0) {
+        p->rc = block_run_txs(p->run, p->ex->workers[0].vm, p->state, p->opt, p->out);
+        atomic_store_explicit(&p->executed, true, memory_order_release);
+    }
+    hash_leaves(p, worker);
+}
+
+static int run_sequential(braid_executor *ex, block_run *run, braid_state *state, const braid_block_options *opt,
+                          braid_block_result *out) {
+    size_t n = run->block->n_txs;
+    if (!ex->pool || n < MIN_PARALLEL_TXS) {
+        if (block_run_txs(run, ex->workers[0].vm, state, opt, out)) return -1;
+        return block_run_finish(run, state, opt, out);
+    }
+    pipeline p = {.ex = ex, .run = run, .state = state, .opt = opt, .out = out};
+    p.tx_trie = braid_ordered_trie_create(n);
+    p.receipt_trie = braid_ordered_trie_create(n);
+    atomic_store(&p.next_tx, 0);
+    atomic_store(&p.next_receipt, 0);
+    atomic_store(&p.receipts_done, 0);
+    atomic_store(&p.executed, false);
+    run->receipts_done = &p.receipts_done;
+    pool_run(ex->pool, pipeline_work, &p);
+    run->receipts_done = NULL;
+    int rc = p.rc;
+    if (rc == 0) {
+        run->tx_trie = p.tx_trie;
+        run->receipt_trie = p.receipt_trie;
+        rc = block_run_finish(run, state, opt, out);
+        run->tx_trie = run->receipt_trie = NULL;
+    }
+    braid_ordered_trie_destroy(p.tx_trie);
+    braid_ordered_trie_destroy(p.receipt_trie);
+    return rc;
 }
 
 static const char *sequential_reason(braid_executor *ex, const block_run *run, const braid_block_options *opt) {
     if (ex->threads == 1) return "one thread";
-    if (run->block->n_txs < ex->min_parallel_txs) return "too few transactions to pay for parallelism";
     if (opt->intermediate_roots && run->fork < BRAID_FORK_BYZANTIUM) return "intermediate state roots requested";
-    return NULL;
+    if (ex->forced) return run->block->n_txs ? NULL : "no transactions";
+    if (run->block->n_txs < MIN_PARALLEL_TXS) return "too few transactions to pay for parallelism";
+    bool know_stm = ex->ns_per_gas[PATH_STM] > 0, know_seq = ex->ns_per_gas[PATH_SEQUENTIAL] > 0;
+    if (!know_stm) return NULL;
+    if (!know_seq) return "measuring the sequential path";
+    bool stm_faster = ex->ns_per_gas[PATH_STM] < ex->ns_per_gas[PATH_SEQUENTIAL];
+    if (++ex->blocks_since_probe >= PROBE_INTERVAL) {
+        ex->blocks_since_probe = 0;
+        return stm_faster ? "re-measuring the sequential path" : NULL;
+    }
+    return stm_faster ? NULL : "measured faster than Block-STM on recent blocks";
+}
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* Folds a block's time per gas into the path's moving average. */
+static void learn(braid_executor *ex, int path, double ns, uint64_t gas) {
+    if (gas == 0 || ex->forced) return;
+    double sample = ns / (double)gas;
+    double *avg = &ex->ns_per_gas[path];
+    *avg = *avg > 0 ? 0.3 * *avg + 0.7 * sample : sample; /* recent blocks weigh most */
 }
 
 int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_chain_config *cfg,
@@ -273,10 +419,14 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
                            const braid_block_options *opt, braid_block_result *out, braid_stm_stats *stats) {
     block_run run;
     braid_stm_stats local;
+    double start = now_ns();
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     block_run_begin(&run, ex->workers[0].vm, state, cfg, block, hashes, out);
-    if (ex->pool) run.pf = &ex->pf;
+    if (ex->pool) {
+        run.pf = &ex->pf;
+        run.scratch = ex->scratch;
+    }
     const char *why = sequential_reason(ex, &run, opt);
     size_t n = block->n_txs;
     if (!why) {
@@ -284,15 +434,21 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
         ex->base = state;
         atomic_store(&ex->give_up, false);
         if (n > ex->cap_slots) {
-            ex->slots = braid_xrealloc(ex->slots, n * sizeof *ex->slots);
-            memset(ex->slots + ex->cap_slots, 0, (n - ex->cap_slots) * sizeof *ex->slots);
+            tx_slot *grown = aligned_alloc(64, n * sizeof *grown);
+            if (!grown) abort();
+            if (ex->cap_slots) memcpy(grown, ex->slots, ex->cap_slots * sizeof *grown);
+            memset(grown + ex->cap_slots, 0, (n - ex->cap_slots) * sizeof *grown);
+            free(ex->slots);
+            ex->slots = grown;
             ex->cap_slots = n;
         }
         for (size_t i = 0; i < n; i++) {
             ex->slots[i].n_reads = ex->slots[i].n_writes = 0;
             ex->slots[i].n_logs = 0;
             ex->slots[i].err = BRAID_TX_VALID;
+            ex->slots[i].fee_ready = false;
             atomic_store(&ex->slots[i].lock, 0);
+            atomic_store(&ex->slots[i].fee_lock, 0);
         }
         for (unsigned i = 0; i < ex->threads; i++) {
             worker *w = &ex->workers[i];
@@ -304,9 +460,9 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
             w->executions = w->aborts = w->suspensions = w->validations = 0;
         }
         mv_begin(ex->mv, state, n, ex->threads);
-        sched_begin(ex->sched, (uint32_t)n);
+        sched_begin(ex->sched, (uint32_t)n, ex->threads);
         size_t longest = declare_nonce_chains(ex, block);
-        if (longest * 2 > n && n >= ex->min_parallel_txs * 2) {
+        if (longest * 2 > n && !ex->forced) {
             why = "one sender's nonce chain spans most of the block";
         } else {
             pool_run(ex->pool, work, ex);
@@ -323,13 +479,17 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
                 why = "a transaction deleted an account that may hold storage";
             if (!why) {
                 mv_end(ex->mv);
-                return rc ? rc : block_run_finish(&run, state, opt, out);
+                rc = rc ? rc : block_run_finish(&run, state, opt, out);
+                if (rc == 0) learn(ex, PATH_STM, now_ns() - start, out->gas_used);
+                return rc;
             }
         }
         mv_end(ex->mv);
     }
     stats->sequential = true;
     stats->sequential_why = why;
-    if (block_run_txs(&run, ex->workers[0].vm, state, opt, out)) return -1;
-    return block_run_finish(&run, state, opt, out);
+    int rc = run_sequential(ex, &run, state, opt, out);
+    bool measurable = ex->pool && n >= MIN_PARALLEL_TXS && !opt->intermediate_roots;
+    if (rc == 0 && measurable) learn(ex, PATH_SEQUENTIAL, now_ns() - start, out->gas_used);
+    return rc;
 }

@@ -3,8 +3,8 @@
  * aborted one), sorted by transaction index.
  *
  * Locations are an account's info (existence, nonce, code), its balance, or one storage slot. A
- * location's entry is created on first use, read or write, and caches the value the parent state holds,
- * so a transaction's reads and its later validation find everything through one pointer.
+ * location's entry is created on first use, read or write, with the value the parent state holds, so a
+ * transaction's reads and its later validation find everything through one pointer.
  *
  * Thread contract: every function may be called from any worker at once, except mv_begin (before the
  * workers start) and mv_end (after they stop). Each entry is guarded by its own spinlock. */
@@ -48,10 +48,12 @@ typedef struct mv_entry {
     uint64_t hash;
     mv_key key;
     atomic_int lock;
-    bool base_loaded;
+    bool listed; /* on its worker's list of written entries */
     mv_value base; /* the parent state's value */
-    mv_version *versions;
-    uint32_t n, cap;
+    mv_version *versions; /* `first` until a second version spills to the heap */
+    _Atomic uint32_t n;
+    uint32_t cap;
+    mv_version first;
 } mv_entry;
 
 typedef struct mv_memory mv_memory;
@@ -68,19 +70,29 @@ bool mv_ok(const mv_memory *m);
 
 /* The entry of a location, created if new (NULL only when the table is full). */
 mv_entry *mv_entry_get(mv_memory *m, unsigned worker, const mv_key *key);
+/* The same with the key's hash already computed by mv_key_hash. An account's info and balance entries
+ * share a hash and sit side by side (the balance one right after the info one). */
+uint64_t mv_key_hash(const mv_key *key);
+mv_entry *mv_entry_get_hashed(mv_memory *m, unsigned worker, const mv_key *key, uint64_t h);
 
 typedef enum mv_read_result { MV_READ_OK, MV_READ_BLOCKED } mv_read_result;
 /* The value transaction `tx` reads: the latest write below it (balances: the latest absolute value plus
  * the deltas after it), or the parent's. MV_READ_BLOCKED with *blocking when an ESTIMATE is in the way. */
 mv_read_result mv_read(mv_memory *m, mv_entry *e, uint32_t tx, mv_value *out, uint32_t *blocking);
+/* The same for a balance, also telling from which transaction on its deltas were summed (the one after
+ * the absolute value used, or 0 for the parent's value). */
+mv_read_result mv_read_balance(mv_memory *m, mv_entry *e, uint32_t tx, mv_value *out, uint32_t *blocking,
+                               uint32_t *deltas_from);
 bool mv_value_eq(const mv_entry *e, const mv_value *a, const mv_value *b);
 
-/* Writes or replaces `tx`'s version at the entry; removes it; turns it into an ESTIMATE. */
-void mv_write(mv_entry *e, uint32_t tx, mv_version_kind kind, const mv_value *v);
+/* Writes or replaces `tx`'s version at the entry (`worker` is the writer, for the list of written
+ * entries); removes it; turns it into an ESTIMATE. */
+void mv_write(mv_memory *m, unsigned worker, mv_entry *e, uint32_t tx, mv_version_kind kind, const mv_value *v);
 void mv_remove(mv_entry *e, uint32_t tx);
 void mv_mark_estimate(mv_entry *e, uint32_t tx);
 
-/* Calls fn on every entry (after the workers stopped): the commit walks the final values. */
-void mv_for_each(mv_memory *m, void (*fn)(mv_entry *e, void *arg), void *arg);
+/* Calls fn on every entry that was ever written (after the workers stopped): the commit applies the
+ * final values. */
+void mv_for_each_written(mv_memory *m, void (*fn)(mv_entry *e, void *arg), void *arg);
 
 #endif

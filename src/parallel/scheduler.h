@@ -23,17 +23,19 @@ typedef struct scheduler scheduler;
 
 scheduler *sched_create(void);
 void sched_destroy(scheduler *s);
-void sched_begin(scheduler *s, uint32_t n_txs);
+void sched_begin(scheduler *s, uint32_t n_txs, unsigned workers);
 bool sched_done(const scheduler *s);
 
-sched_task sched_next_task(scheduler *s);
+/* `w` is the calling worker (0 .. workers-1) in every call below. */
+sched_task sched_next_task(scheduler *s, unsigned w);
 /* The executing transaction read `blocking`'s ESTIMATE: true when it is now suspended until `blocking`
  * finishes; false when `blocking` already finished (execute again at once). */
-bool sched_add_dependency(scheduler *s, uint32_t tx, uint32_t blocking);
+bool sched_add_dependency(scheduler *s, unsigned w, uint32_t tx, uint32_t blocking);
 /* After an execution recorded its writes; may hand back its validation as the next task. */
-sched_task sched_finish_execution(scheduler *s, uint32_t tx, uint32_t incarnation, bool wrote_new_location);
+sched_task sched_finish_execution(scheduler *s, unsigned w, uint32_t tx, uint32_t incarnation,
+                                  bool wrote_new_location);
 /* Claims the right to abort (tx, incarnation) after a failed validation. */
 bool sched_try_validation_abort(scheduler *s, uint32_t tx, uint32_t incarnation);
-sched_task sched_finish_validation(scheduler *s, uint32_t tx, bool aborted);
+sched_task sched_finish_validation(scheduler *s, unsigned w, uint32_t tx, bool aborted);
 
 #endif

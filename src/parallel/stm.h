@@ -15,6 +15,7 @@
 typedef struct stm_read {
     mv_entry *e;
     mv_value v;
+    bool beneficiary; /* the beneficiary's balance: its fees are added on top (see stm_tx.c) */
 } stm_read;
 
 typedef struct stm_write {
@@ -23,9 +24,10 @@ typedef struct stm_write {
     mv_value v;
 } stm_write;
 
-/* What one transaction's latest incarnation read, wrote and produced. */
+/* What one transaction's latest incarnation read, wrote and produced. Cache-line aligned: neighbouring
+ * transactions run on different workers. */
 typedef struct tx_slot {
-    atomic_int lock; /* guards `reads` against a validator while a new incarnation swaps them in */
+    _Alignas(64) atomic_int lock; /* guards `reads` against a validator while a new incarnation swaps them in */
     stm_read *reads;
     uint32_t n_reads, cap_reads;
     stm_write *writes; /* the recorded write set (ESTIMATE-only before the first execution) */
@@ -35,13 +37,21 @@ typedef struct tx_slot {
     braid_log *logs; /* data points into log_data */
     size_t n_logs, cap_logs;
     braid_buf log_data;
+    uint8_t bloom[BRAID_BLOOM_SIZE]; /* of the logs, computed on the worker */
     bool needs_sequential; /* deleted an account that may have had storage */
+    /* The fee this transaction paid the beneficiary, kept out of multi-version memory so that the fees
+     * of a block never conflict; fee_ready is 0 until recorded and again while the transaction is
+     * aborted. Guarded by fee_lock. */
+    atomic_int fee_lock;
+    bool fee_ready;
+    braid_u256 fee;
 } tx_slot;
 
 enum { RUN_OK = 0, RUN_BLOCKED = 1, RUN_FULL = 2 };
+enum { PATH_SEQUENTIAL = 0, PATH_STM = 1 };
 
 typedef struct worker {
-    struct braid_executor *ex;
+    _Alignas(64) struct braid_executor *ex;
     unsigned index;
     braid_vm *vm;
     braid_state *overlay;
@@ -55,7 +65,15 @@ typedef struct worker {
     uint32_t n_reads, cap_reads;
     stm_write *writes;
     uint32_t n_writes, cap_writes;
-    mv_entry **seen; /* scratch set for comparing write sets */
+    mv_entry **seen; /* scratch set for comparing large write sets */
+    /* The entries this execution already found, so that reading an account's balance after its info,
+     * and writing what it read, skip the shared table. Valid when tag == run_tag. */
+    struct {
+        uint64_t tag, hash;
+        mv_key key;
+        mv_entry *e; /* the table's entry: an account's info entry, or a slot's */
+    } cache[32];
+    uint64_t run_tag;
     size_t seen_mask;
     uint64_t rng; /* chaos mode */
     uint64_t executions, aborts, suspensions, validations;
@@ -70,8 +88,11 @@ struct braid_executor {
     tx_slot *slots;
     size_t cap_slots;
     bool chaos;
-    size_t min_parallel_txs;
+    bool forced; /* BRAID_STM_MIN_TXS set: every block with transactions takes the parallel path */
+    double ns_per_gas[2];        /* moving averages per path (0: not measured yet) */
+    unsigned blocks_since_probe;
     braid_parallel_for pf;
+    block_scratch *scratch; /* per worker, for the block's encodings (block_run.scratch) */
     /* the block in progress */
     const block_run *run;
     braid_state *base;
@@ -85,6 +106,9 @@ int stm_run_tx(worker *w, uint32_t tx);
  * reached a location the previous incarnation did not write. */
 bool stm_record(worker *w, uint32_t tx);
 bool stm_validate(struct braid_executor *ex, worker *w, uint32_t tx);
+/* The beneficiary's balance as transaction `tx` sees it: the multi-version value plus the fees of the
+ * transactions after the last absolute write. False (with *blocking) when one of them is not ready. */
+bool stm_beneficiary_balance(struct braid_executor *ex, mv_entry *e, uint32_t tx, braid_u256 *out, uint32_t *blocking);
 void stm_mark_estimates(struct braid_executor *ex, uint32_t tx);
 void stm_worker_init(worker *w, struct braid_executor *ex, unsigned index, uint64_t chaos_seed);
 void stm_worker_free(worker *w);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "state/state.h"
+#include "spin.h"
 #include "stm.h"
 
 void stm_chaos(worker *w) {
@@ -28,14 +29,57 @@ static void grow(void **p, uint32_t *cap, size_t elem) {
     *p = braid_xrealloc(*p, *cap * elem);
 }
 
+
+bool stm_beneficiary_balance(braid_executor *ex, mv_entry *e, uint32_t tx, braid_u256 *out, uint32_t *blocking) {
+    mv_value v;
+    uint32_t from;
+    if (mv_read_balance(ex->mv, e, tx, &v, blocking, &from) == MV_READ_BLOCKED) return false;
+    for (uint32_t j = from; j < tx; j++) {
+        tx_slot *s = &ex->slots[j];
+        spin_lock(&s->fee_lock);
+        bool ready = s->fee_ready;
+        braid_u256 fee = s->fee;
+        spin_unlock(&s->fee_lock);
+        if (!ready) {
+            *blocking = j;
+            return false;
+        }
+        v.u = braid_u256_add(v.u, fee);
+    }
+    *out = v.u;
+    return true;
+}
+
+static inline bool same_location(const mv_key *a, const mv_key *b) {
+    if ((a->kind == MV_STORAGE) != (b->kind == MV_STORAGE) || !braid_address_eq(&a->addr, &b->addr)) return false;
+    return a->kind != MV_STORAGE || braid_u256_eq(a->slot, b->slot);
+}
+
+/* The entry of `key` through the worker's per-execution cache. */
+static mv_entry *entry_of(worker *w, const mv_key *key) {
+    uint64_t h = mv_key_hash(key);
+    size_t offset = key->kind == MV_BALANCE;
+    __typeof__(w->cache[0]) *c = &w->cache[h & 31];
+    if (c->tag == w->run_tag && c->hash == h && same_location(&c->key, key)) return c->e + offset;
+    mv_entry *e = mv_entry_get_hashed(w->ex->mv, w->index, key, h);
+    if (!e) longjmp(w->jump, RUN_FULL);
+    c->tag = w->run_tag;
+    c->hash = h;
+    c->key = *key;
+    c->e = e - offset;
+    return e;
+}
+
 static mv_value read_location(worker *w, const mv_key *key) {
     braid_executor *ex = w->ex;
-    mv_entry *e = mv_entry_get(ex->mv, w->index, key);
-    if (!e) longjmp(w->jump, RUN_FULL);
+    mv_entry *e = entry_of(w, key);
     mv_value v;
-    if (mv_read(ex->mv, e, w->tx, &v, &w->blocking) == MV_READ_BLOCKED) longjmp(w->jump, RUN_BLOCKED);
+    bool beneficiary = key->kind == MV_BALANCE && braid_address_eq(&key->addr, &ex->run->env.coinbase);
+    if (beneficiary ? !stm_beneficiary_balance(ex, e, w->tx, &v.u, &w->blocking)
+                    : mv_read(ex->mv, e, w->tx, &v, &w->blocking) == MV_READ_BLOCKED)
+        longjmp(w->jump, RUN_BLOCKED);
     if (w->n_reads == w->cap_reads) grow((void **)&w->reads, &w->cap_reads, sizeof *w->reads);
-    w->reads[w->n_reads++] = (stm_read){e, v};
+    w->reads[w->n_reads++] = (stm_read){e, v, beneficiary};
     stm_chaos(w);
     return v;
 }
@@ -77,15 +121,14 @@ void stm_worker_free(worker *w) {
 }
 
 static void add_write(worker *w, const mv_key *key, mv_version_kind kind, const mv_value *v) {
-    mv_entry *e = mv_entry_get(w->ex->mv, w->index, key);
-    if (!e) longjmp(w->jump, RUN_FULL);
+    mv_entry *e = entry_of(w, key);
     if (w->n_writes == w->cap_writes) grow((void **)&w->writes, &w->cap_writes, sizeof *w->writes);
     w->writes[w->n_writes++] = (stm_write){e, (uint8_t)kind, *v};
 }
 
 /* The overlay after the transaction, as writes. Accounts keep what the source said when first loaded,
  * so changes are told apart from reads; slots written in the transaction carry their original value. */
-static void collect_writes(worker *w, tx_slot *slot) {
+static void collect_writes(worker *w, tx_slot *slot, const braid_u256 *fee) {
     braid_state *s = w->overlay;
     slot->needs_sequential = false;
     for (size_t i = 0; i < state_account_count(s); i++) {
@@ -110,9 +153,11 @@ static void collect_writes(worker *w, tx_slot *slot) {
                 v.u = a->balance;
                 add_write(w, &key, MV_ABSOLUTE, &v);
             }
-        } else if (!braid_u256_is_zero(a->balance)) {
+        } else {
             v.u = a->balance; /* a delta over a balance this transaction never read */
-            add_write(w, &key, MV_DELTA, &v);
+            /* the beneficiary's fee travels in the transaction's slot, not as a version */
+            if (braid_address_eq(&a->addr, &w->ex->run->env.coinbase)) v.u = braid_u256_sub(v.u, *fee);
+            if (!braid_u256_is_zero(v.u)) add_write(w, &key, MV_DELTA, &v);
         }
         if (deleted) continue;
         key.kind = MV_STORAGE;
@@ -148,6 +193,8 @@ static void save_outcome(worker *w, tx_slot *slot, braid_tx_error err, const bra
     }
     /* data pointers are fixed up at commit, once log_data no longer moves */
     slot->n_logs = n;
+    memset(slot->bloom, 0, sizeof slot->bloom);
+    for (size_t i = 0; i < n; i++) braid_bloom_add_log(slot->bloom, &logs[i]);
 }
 
 int stm_run_tx(worker *w, uint32_t tx) {
@@ -157,6 +204,7 @@ int stm_run_tx(worker *w, uint32_t tx) {
     w->tx = tx;
     w->n_reads = 0;
     w->n_writes = 0;
+    w->run_tag++;
     stm_chaos(w);
     braid_state_reset(w->overlay);
     int jumped = setjmp(w->jump);
@@ -165,7 +213,7 @@ int stm_run_tx(worker *w, uint32_t tx) {
     /* The block's remaining gas depends on every earlier transaction: checked in order at commit. */
     braid_tx_error err = braid_tx_apply(w->vm, w->overlay, run->fork, &run->env, &run->block->txs[tx].tx,
                                         run->block->header.gas_limit, &outcome);
-    if (err == BRAID_TX_VALID) collect_writes(w, slot);
+    if (err == BRAID_TX_VALID) collect_writes(w, slot, &outcome.beneficiary_fee);
     save_outcome(w, slot, err, &outcome);
     w->executions++;
     return RUN_OK;
@@ -207,17 +255,37 @@ bool stm_record(worker *w, uint32_t tx) {
     braid_executor *ex = w->ex;
     tx_slot *slot = &ex->slots[tx];
     stm_chaos(w);
-    for (uint32_t i = 0; i < w->n_writes; i++) mv_write(w->writes[i].e, tx, (mv_version_kind)w->writes[i].kind, &w->writes[i].v);
+    for (uint32_t i = 0; i < w->n_writes; i++)
+        mv_write(ex->mv, w->index, w->writes[i].e, tx, (mv_version_kind)w->writes[i].kind, &w->writes[i].v);
     /* Locations written last time but not now lose their version; a location new this time means
-     * validations of later transactions must run again. */
+     * validations of later transactions must run again. Small sets are compared pairwise. */
+    bool new_location = false;
+    if ((size_t)slot->n_writes * w->n_writes <= 256) {
+        for (uint32_t i = 0; i < w->n_writes; i++) {
+            bool seen = false;
+            for (uint32_t k = 0; k < slot->n_writes && !seen; k++) seen = slot->writes[k].e == w->writes[i].e;
+            new_location |= !seen;
+        }
+        for (uint32_t k = 0; k < slot->n_writes; k++) {
+            bool kept = false;
+            for (uint32_t i = 0; i < w->n_writes && !kept; i++) kept = slot->writes[k].e == w->writes[i].e;
+            if (!kept) mv_remove(slot->writes[k].e, tx);
+        }
+        goto swap;
+    }
     seen_clear(w, slot->n_writes > w->n_writes ? slot->n_writes : w->n_writes);
     for (uint32_t i = 0; i < slot->n_writes; i++) seen_insert(w, slot->writes[i].e);
-    bool new_location = false;
     for (uint32_t i = 0; i < w->n_writes; i++) new_location |= !seen_has(w, w->writes[i].e);
     seen_clear(w, w->n_writes);
     for (uint32_t i = 0; i < w->n_writes; i++) seen_insert(w, w->writes[i].e);
     for (uint32_t i = 0; i < slot->n_writes; i++)
         if (!seen_has(w, slot->writes[i].e)) mv_remove(slot->writes[i].e, tx);
+
+swap:
+    spin_lock(&slot->fee_lock);
+    slot->fee = slot->err == BRAID_TX_VALID ? slot->outcome.beneficiary_fee : BRAID_U256_ZERO;
+    slot->fee_ready = true;
+    spin_unlock(&slot->fee_lock);
 
     /* Hand the new sets to the slot and keep the old buffers as scratch. */
     stm_write *wt = slot->writes;
@@ -229,13 +297,13 @@ bool stm_record(worker *w, uint32_t tx) {
     w->cap_writes = wc;
     w->n_writes = 0;
 
-    while (atomic_exchange_explicit(&slot->lock, 1, memory_order_acquire)) __builtin_ia32_pause();
+    spin_lock(&slot->lock);
     stm_read *rt = slot->reads;
     uint32_t rc = slot->cap_reads;
     slot->reads = w->reads;
     slot->n_reads = w->n_reads;
     slot->cap_reads = w->cap_reads;
-    atomic_store_explicit(&slot->lock, 0, memory_order_release);
+    spin_unlock(&slot->lock);
     w->reads = rt;
     w->cap_reads = rc;
     w->n_reads = 0;
@@ -246,19 +314,25 @@ bool stm_validate(braid_executor *ex, worker *w, uint32_t tx) {
     tx_slot *slot = &ex->slots[tx];
     bool valid = true;
     w->validations++;
-    while (atomic_exchange_explicit(&slot->lock, 1, memory_order_acquire)) __builtin_ia32_pause();
+    spin_lock(&slot->lock);
     for (uint32_t i = 0; i < slot->n_reads && valid; i++) {
         const stm_read *r = &slot->reads[i];
         mv_value now;
         uint32_t blocking;
-        valid = mv_read(ex->mv, r->e, tx, &now, &blocking) == MV_READ_OK && mv_value_eq(r->e, &now, &r->v);
+        if (r->beneficiary)
+            valid = stm_beneficiary_balance(ex, r->e, tx, &now.u, &blocking) && braid_u256_eq(now.u, r->v.u);
+        else
+            valid = mv_read(ex->mv, r->e, tx, &now, &blocking) == MV_READ_OK && mv_value_eq(r->e, &now, &r->v);
     }
-    atomic_store_explicit(&slot->lock, 0, memory_order_release);
+    spin_unlock(&slot->lock);
     stm_chaos(w);
     return valid;
 }
 
 void stm_mark_estimates(braid_executor *ex, uint32_t tx) {
     tx_slot *slot = &ex->slots[tx];
+    spin_lock(&slot->fee_lock);
+    slot->fee_ready = false;
+    spin_unlock(&slot->fee_lock);
     for (uint32_t i = 0; i < slot->n_writes; i++) mv_mark_estimate(slot->writes[i].e, tx);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "braid/braid_keccak.h"
+#include "braid/braid_precompile.h"
 #include "braid/braid_rlp.h"
 
 enum journal_kind {
@@ -246,8 +247,21 @@ void state_touch(braid_state *s, state_account *a) {
     a->touched = true;
 }
 
+/* EIP-2929 puts the precompiles in every transaction's warm set: answer without a journal entry (and
+ * without transactions loading all of them up front). */
+static bool is_precompile(const braid_state *s, const braid_address *addr) {
+    uint64_t hi, mid;
+    uint32_t lo;
+    memcpy(&hi, addr->b, 8);
+    memcpy(&mid, addr->b + 8, 8);
+    memcpy(&lo, addr->b + 16, 4);
+    if (hi | mid) return false;
+    lo = __builtin_bswap32(lo);
+    return lo >= 1 && lo <= braid_precompile_count(s->fork);
+}
+
 bool state_warm_account(braid_state *s, state_account *a) {
-    if (a->warm_epoch == s->epoch) return false;
+    if (a->warm_epoch == s->epoch || is_precompile(s, &a->addr)) return false;
     journal_entry *e = journal_push(s, J_WARM_ACCOUNT, a);
     e->prev.nonce = a->warm_epoch;
     a->warm_epoch = s->epoch;

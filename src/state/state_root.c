@@ -55,7 +55,8 @@ typedef struct leaf_job {
     size_t *value_len;
 } leaf_job;
 
-static void build_leaf(void *arg, size_t i) {
+static void build_leaf(void *arg, size_t i, unsigned worker) {
+    (void)worker;
     leaf_job *job = arg;
     const state_account *a = job->accounts[i];
     braid_buf scratch;
@@ -91,7 +92,7 @@ braid_hash braid_state_root_parallel(braid_state *s, const braid_parallel_for *p
     if (pf && n > 64)
         pf->run(pf->ctx, n, build_leaf, &job);
     else
-        for (size_t i = 0; i < n; i++) build_leaf(&job, i);
+        for (size_t i = 0; i < n; i++) build_leaf(&job, i, 0);
     braid_trie_kv *kvs = braid_xmalloc(cap * sizeof *kvs);
     for (size_t i = 0; i < n; i++) kvs[i] = (braid_trie_kv){job.keys[i], 32, job.values[i], job.value_len[i]};
     braid_hash root;

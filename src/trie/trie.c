@@ -116,8 +116,17 @@ static void make_ref(braid_buf *b, size_t start) {
     braid_rlp_put_bytes(b, h, 32);
 }
 
-/* Encodes the node for kv[lo, hi): distinct keys, sorted, that agree on their first `depth` nibbles. */
-static void encode_node(braid_buf *b, const braid_trie_kv *kv, size_t lo, size_t hi, size_t depth) {
+/* A leaf's reference computed ahead (in parallel): the leaf node itself when shorter than 32 bytes, else
+ * the RLP string of its hash. */
+typedef struct leaf_ref {
+    uint8_t bytes[33];
+    uint8_t len;
+} leaf_ref;
+
+/* Encodes the node for kv[lo, hi): distinct keys, sorted, that agree on their first `depth` nibbles.
+ * With `refs`, single-key children take their precomputed reference. */
+static void encode_node(braid_buf *b, const braid_trie_kv *kv, size_t lo, size_t hi, size_t depth,
+                        const leaf_ref *refs) {
     if (hi - lo == 1) {
         size_t m = braid_rlp_list_begin(b);
         put_path(b, &kv[lo], depth, nibble_len(&kv[lo]), true);
@@ -143,9 +152,11 @@ static void encode_node(braid_buf *b, const braid_trie_kv *kv, size_t lo, size_t
     for (unsigned n = 0; n < 16; n++) {
         size_t j = i;
         while (j < hi && nibble(&kv[j], split) == n) j++;
-        if (j > i) {
+        if (j == i + 1 && refs) {
+            braid_buf_append(b, refs[i].bytes, refs[i].len);
+        } else if (j > i) {
             size_t child = b->len;
-            encode_node(b, kv, i, j, split + 1);
+            encode_node(b, kv, i, j, split + 1, refs);
             make_ref(b, child);
         } else {
             braid_buf_push(b, 0x80);
@@ -187,7 +198,7 @@ int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root) {
     } else {
         braid_buf scratch = {0};
         braid_buf_reserve(&scratch, 4096);
-        encode_node(&scratch, live, 0, m, 0);
+        encode_node(&scratch, live, 0, m, 0, NULL);
         braid_keccak256(scratch.data, scratch.len, root->b); /* the root is hashed even when short */
         braid_buf_free(&scratch);
     }
@@ -204,7 +215,8 @@ typedef struct subtrie_job {
     bool ok[16];
 } subtrie_job;
 
-static void build_subtrie(void *arg, size_t b) {
+static void build_subtrie(void *arg, size_t b, unsigned worker) {
+    (void)worker;
     subtrie_job *job = arg;
     braid_trie_kv *kv = job->kvs + job->start[b];
     size_t n = job->start[b + 1] - job->start[b];
@@ -223,7 +235,7 @@ static void build_subtrie(void *arg, size_t b) {
         /* a key ending at the root cannot sit under a branch child: the caller falls back */
         if (nibble_len(&tmp[0]) == 0) job->ok[b] = false;
         else {
-            encode_node(&job->refs[b], tmp, 0, m, 1);
+            encode_node(&job->refs[b], tmp, 0, m, 1, NULL);
             make_ref(&job->refs[b], 0);
         }
     }
@@ -251,7 +263,7 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
     if (pf)
         pf->run(pf->ctx, 16, build_subtrie, &job);
     else
-        for (size_t b = 0; b < 16; b++) build_subtrie(&job, b);
+        for (size_t b = 0; b < 16; b++) build_subtrie(&job, b, 0);
 
     /* With fewer than two children the root is not a branch at depth 0: the plain path handles it. */
     int children = 0, rc = 0;
@@ -281,7 +293,156 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
     return rc;
 }
 
+/* ---- leaves hashed in parallel ---- */
+
+typedef struct leaf_job {
+    const braid_trie_kv *kv;
+    const size_t *depth;
+    leaf_ref *refs;
+} leaf_job;
+
+static void build_leaf_ref(void *arg, size_t i, unsigned worker) {
+    (void)worker;
+    leaf_job *job = arg;
+    /* a stack buffer when the leaf surely fits (a braid_buf on it must never grow), else the heap */
+    uint8_t local[256];
+    braid_buf b = {local, 0, sizeof local};
+    size_t need = job->kv[i].val_len + job->kv[i].key_len + 32;
+    if (need > sizeof local) {
+        braid_buf_init(&b);
+        braid_buf_reserve(&b, need);
+    }
+    size_t m = braid_rlp_list_begin(&b);
+    put_path(&b, &job->kv[i], job->depth[i], nibble_len(&job->kv[i]), true);
+    braid_rlp_put_bytes(&b, job->kv[i].val, job->kv[i].val_len);
+    braid_rlp_list_end(&b, m);
+    make_ref(&b, 0);
+    memcpy(job->refs[i].bytes, b.data, b.len);
+    job->refs[i].len = (uint8_t)b.len;
+    if (b.data != local) braid_buf_free(&b);
+}
+
+/* The root of kv[0, m) (sorted, distinct, no empty values, no key a prefix of another) with every leaf
+ * hashed through `pf` first: a leaf hangs below the deepest branch on its path, at one nibble past
+ * its longest common prefix with either neighbour. Only branches are then hashed on this thread. */
+static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf) {
+    size_t *depth = braid_xmalloc(m * sizeof *depth);
+    size_t prev = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t next = i + 1 < m ? common_prefix(&kv[i], &kv[i + 1], 0) : 0;
+        depth[i] = (prev > next ? prev : next) + 1;
+        prev = next;
+    }
+    leaf_ref *refs = braid_xmalloc(m * sizeof *refs);
+    leaf_job job = {kv, depth, refs};
+    pf->run(pf->ctx, m, build_leaf_ref, &job);
+    braid_buf scratch = {0};
+    braid_buf_reserve(&scratch, 4096);
+    encode_node(&scratch, kv, 0, m, 0, refs);
+    braid_keccak256(scratch.data, scratch.len, root->b);
+    braid_buf_free(&scratch);
+    free(refs);
+    free(depth);
+}
+
+static bool prefix_free(const braid_trie_kv *kv, size_t m) {
+    for (size_t i = 0; i + 1 < m; i++) {
+        size_t shorter = nibble_len(&kv[i]) < nibble_len(&kv[i + 1]) ? nibble_len(&kv[i]) : nibble_len(&kv[i + 1]);
+        if (common_prefix(&kv[i], &kv[i + 1], 0) == shorter) return false;
+    }
+    return true;
+}
+
+/* ---- ordered tries filled leaf by leaf ---- */
+
+struct braid_ordered_trie {
+    size_t n;
+    uint8_t *keys;       /* rlp(i), 9 bytes apart */
+    braid_trie_kv *kv;   /* the keys in trie order (values unused: leaves come as refs) */
+    size_t *pos;         /* pos[i]: where rlp(i) sits in kv */
+    size_t *depth;       /* per kv entry: the nibble its leaf starts at */
+    leaf_ref *refs;      /* per kv entry */
+    braid_hash single;   /* n == 1: the root itself */
+};
+
+braid_ordered_trie *braid_ordered_trie_create(size_t n) {
+    braid_ordered_trie *t = braid_xcalloc(1, sizeof *t);
+    t->n = n;
+    t->keys = braid_xmalloc((n ? n : 1) * 9);
+    t->kv = braid_xmalloc((n ? n : 1) * sizeof *t->kv);
+    t->pos = braid_xmalloc((n ? n : 1) * sizeof *t->pos);
+    t->depth = braid_xmalloc((n ? n : 1) * sizeof *t->depth);
+    t->refs = braid_xmalloc((n ? n : 1) * sizeof *t->refs);
+    for (size_t i = 0; i < n; i++) {
+        braid_buf key = {t->keys + 9 * i, 0, 9}; /* rlp of a u64 fits: never grows */
+        braid_rlp_put_u64(&key, i);
+        t->kv[i] = (braid_trie_kv){t->keys + 9 * i, key.len, NULL, 0};
+    }
+    braid_trie_kv *tmp = braid_xmalloc((n ? n : 1) * sizeof *tmp);
+    merge_sort(t->kv, tmp, n);
+    free(tmp);
+    for (size_t k = 0; k < n; k++) t->pos[(size_t)(t->kv[k].key - t->keys) / 9] = k;
+    size_t prev = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t next = k + 1 < n ? common_prefix(&t->kv[k], &t->kv[k + 1], 0) : 0;
+        t->depth[k] = n == 1 ? 0 : (prev > next ? prev : next) + 1;
+        prev = next;
+    }
+    return t;
+}
+
+void braid_ordered_trie_destroy(braid_ordered_trie *t) {
+    if (!t) return;
+    free(t->keys);
+    free(t->kv);
+    free(t->pos);
+    free(t->depth);
+    free(t->refs);
+    free(t);
+}
+
+void braid_ordered_trie_set(braid_ordered_trie *t, size_t i, const uint8_t *value, size_t len) {
+    size_t k = t->pos[i];
+    braid_trie_kv kv = t->kv[k];
+    kv.val = value;
+    kv.val_len = len;
+    if (t->n == 1) { /* the root node is hashed whatever its size */
+        braid_buf b;
+        braid_buf_init(&b);
+        size_t m = braid_rlp_list_begin(&b);
+        put_path(&b, &kv, 0, nibble_len(&kv), true);
+        braid_rlp_put_bytes(&b, value, len);
+        braid_rlp_list_end(&b, m);
+        braid_keccak256(b.data, b.len, t->single.b);
+        braid_buf_free(&b);
+        return;
+    }
+    leaf_job job = {&kv, &t->depth[k], &t->refs[k]};
+    build_leaf_ref(&job, 0, 0);
+}
+
+void braid_ordered_trie_root(const braid_ordered_trie *t, braid_hash *root) {
+    if (t->n == 0) {
+        *root = BRAID_EMPTY_TRIE_ROOT;
+        return;
+    }
+    if (t->n == 1) {
+        *root = t->single;
+        return;
+    }
+    braid_buf scratch = {0};
+    braid_buf_reserve(&scratch, 4096);
+    encode_node(&scratch, t->kv, 0, t->n, 0, t->refs);
+    braid_keccak256(scratch.data, scratch.len, root->b);
+    braid_buf_free(&scratch);
+}
+
 int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root) {
+    return braid_trie_root_ordered_parallel(values, n, root, NULL);
+}
+
+int braid_trie_root_ordered_parallel(const braid_buf *values, size_t n, braid_hash *root,
+                                     const braid_parallel_for *pf) {
     /* rlp(i) is at most 9 bytes; the keys live in one block next to the pairs. */
     braid_trie_kv *kvs = braid_xmalloc((n ? n : 1) * sizeof *kvs);
     uint8_t *keys = braid_xmalloc((n ? n : 1) * 9);
@@ -293,7 +454,20 @@ int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root)
         kvs[i] = (braid_trie_kv){keys + 9 * i, key.len, values[i].data, values[i].len};
     }
     braid_buf_free(&key);
-    int rc = braid_trie_root(kvs, n, root);
+    int rc = 0;
+    bool nonempty = true;
+    for (size_t i = 0; i < n; i++) nonempty &= values[i].len > 0;
+    if (pf && n >= 128 && nonempty) {
+        braid_trie_kv *tmp = braid_xmalloc(n * sizeof *tmp);
+        merge_sort(kvs, tmp, n);
+        free(tmp);
+        if (prefix_free(kvs, n))
+            root_with_leaf_refs(kvs, n, root, pf);
+        else
+            rc = braid_trie_root(kvs, n, root);
+    } else {
+        rc = braid_trie_root(kvs, n, root);
+    }
     free(keys);
     free(kvs);
     return rc;

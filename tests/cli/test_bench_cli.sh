@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# braid bench, small: every workload must execute with identical sequential and parallel results (the
+# command itself checks them, and the post-state against its prediction), --report must write its two
+# files, and bad options must give exit status 2 with a message naming the problem.
+# Usage: test_bench_cli.sh BRAID
+set -u
+braid=${1:?usage: $0 path/to/braid}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+out=$("$braid" bench --workload all --txs 200 --runs 1 --threads 2 --json 2>"$tmp/err")
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "bench all: rc=$rc $(cat "$tmp/err")"; fi
+[ "$(grep -c . <<<"$out")" -eq 1 ] && ok || bad "--json printed more than one line"
+grep -q '"ok":true' <<<"$out" && ok || bad "bench all: not ok: $out"
+for w in transfer transfer-hot erc20 erc20-hot amm mixed; do
+  grep -q "\"workload\":\"$w\",\"txs\":200," <<<"$out" && ok || bad "workload $w missing from the results"
+done
+# one "identical" per result: the command exits 1 rather than report results that differ
+[ "$(grep -o '"identical":true' <<<"$out" | wc -l)" -eq 6 ] && ok || bad "expected 6 results"
+
+# text output and --report
+out=$("$braid" bench --workload erc20 --txs 50 --runs 2 --threads 2 --report "$tmp/report" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && grep -q "post-state as predicted" <<<"$out"; then ok; else bad "report run: rc=$rc $out"; fi
+grep -q '"workload": "erc20"' "$tmp/report/bench.json" 2>/dev/null && ok || bad "bench.json lacks the result"
+grep -q '"cpu"' "$tmp/report/bench.json" 2>/dev/null && ok || bad "bench.json lacks the machine"
+tail -1 "$tmp/report/bench.svg" 2>/dev/null | grep -q '</svg>' && ok || bad "bench.svg missing or truncated"
+[ "$(grep -o '<rect x=' "$tmp/report/bench.svg" | wc -l)" -ge 2 ] && ok || bad "bench.svg has no bars"
+
+"$braid" bench --help | grep -q -- "--workload" && ok || bad "--help"
+
+expect_error() { # expect_error PATTERN ARGS...
+  local pattern=$1; shift
+  local out rc
+  out=$("$braid" bench "$@" 2>&1)
+  rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$pattern" <<<"$out"; then ok; else bad "bench $*: rc=$rc (want 2), output: $out"; fi
+}
+expect_error "unknown workload 'nope'" --workload nope --txs 10
+expect_error "--txs needs a whole number from 1 to" --txs 0
+expect_error "--txs needs a whole number from 1 to" --txs 10abc
+expect_error "--txs needs a whole number from 1 to" --txs 99999999999999999999999
+expect_error "--threads needs a whole number from 1 to" --threads -2
+expect_error "--runs needs a whole number from 1 to" --runs 0
+expect_error "--pairs needs a whole number from 1 to" --pairs 0
+expect_error "missing value: '--txs'" --txs
+expect_error "unknown option '--frobnicate'" --frobnicate 3
+touch "$tmp/file"
+expect_error "not a writable directory" --report "$tmp/file" --txs 10
+
+echo "bench cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
