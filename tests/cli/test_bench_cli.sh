@@ -22,6 +22,17 @@ done
 # one "identical" per result: the command exits 1 rather than report results that differ
 [ "$(grep -o '"identical":true' <<<"$out" | wc -l)" -eq 6 ] && ok || bad "expected 6 results"
 
+# Every workload forced through Block-STM at 2, 4 and 8 threads, and once with random yields and sleeps
+# in the workers: results must stay identical to the sequential ones (the command exits 1 otherwise).
+for t in 2 4 8; do
+  BRAID_STM_MIN_TXS=1 "$braid" bench --workload all --txs 300 --runs 1 --threads $t --json >"$tmp/stm.json" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] && [ "$(grep -o '"identical":true' "$tmp/stm.json" | wc -l)" -eq 6 ] && ok || bad "Block-STM at $t threads: rc=$rc $(cat "$tmp/err")"
+done
+BRAID_STM_MIN_TXS=1 BRAID_STM_CHAOS=99 "$braid" bench --workload all --txs 200 --runs 1 --threads 4 --json >"$tmp/stm.json" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(grep -o '"identical":true' "$tmp/stm.json" | wc -l)" -eq 6 ] && ok || bad "Block-STM with chaos: rc=$rc $(cat "$tmp/err")"
+
 # text output and --report
 out=$("$braid" bench --workload erc20 --txs 50 --runs 2 --threads 2 --report "$tmp/report" 2>&1)
 rc=$?
