@@ -124,6 +124,8 @@ typedef struct braid_receipt {
 
 /* Appends the receipt's consensus encoding (type || rlp for typed receipts). */
 void braid_receipt_encode(const braid_receipt *r, braid_buf *out);
+/* Sets each receipt's bloom from its logs (all hashed together: faster than log by log). */
+void braid_receipts_bloom(braid_receipt *receipts, size_t n);
 /* ORs the bloom bits of one log into `bloom`. */
 void braid_bloom_add_log(uint8_t bloom[BRAID_BLOOM_SIZE], const braid_log *log);
 

@@ -17,6 +17,10 @@ static inline braid_hash braid_keccak256_hash(const uint8_t *data, size_t len) {
     return h;
 }
 
+/* Hashes n independent messages, several at a time with SIMD when the CPU has it (AVX-512: 8, AVX2:
+ * 4): out[i] = keccak256(msgs[i], lens[i]). Output buffers may not overlap the inputs. */
+void braid_keccak256_many(const uint8_t *const *msgs, const size_t *lens, size_t n, uint8_t *const *outs);
+
 /* Incremental hashing, for inputs that arrive in pieces. */
 typedef struct braid_keccak_ctx {
     uint64_t state[25];

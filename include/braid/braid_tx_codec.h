@@ -35,6 +35,9 @@ typedef struct braid_signed_tx {
     braid_access_list_entry *access_mem;
     braid_hash *keys_mem;
     braid_hash *blob_mem;
+    /* the canonical encoding the hash was computed over (owned), reused by braid_signed_tx_encode */
+    uint8_t *encoded;
+    size_t encoded_len;
 } braid_signed_tx;
 
 void braid_signed_tx_free(braid_signed_tx *stx);
@@ -58,7 +61,8 @@ int braid_signed_tx_recover(braid_signed_tx *stx, braid_fork fork, const braid_u
 
 /* Signs a transaction built by the caller: stx->tx holds the fields (its pointers stay borrowed; the
  * owned-memory fields must be NULL), stx->chain_id/has_chain_id the chain id (a legacy transaction with
- * has_chain_id is signed under EIP-155). Fills v, r, s, the hash and tx.sender. Returns 0, or -1 with a
+ * has_chain_id is signed under EIP-155). Fills v, r, s, the hash, the cached encoding and tx.sender;
+ * release with braid_signed_tx_free, which leaves the borrowed fields alone. Returns 0, or -1 with a
  * message (an invalid private key). */
 int braid_signed_tx_sign(braid_signed_tx *stx, const uint8_t private_key[32], char *err, size_t err_len);
 

@@ -187,7 +187,7 @@ static void compute_roots(const block_run *run, braid_block_result *out) {
     bool own = !parallel || !run->scratch;
     encode_job job = {b, out, own ? block_scratch_create(workers) : run->scratch,
                       braid_xmalloc((n + 1) * sizeof(encoded)), braid_xmalloc((n + 1) * sizeof(encoded)),
-                      braid_xmalloc((n + 1) * sizeof(encoded)), run->receipt_trie != NULL, run->tx_trie != NULL};
+                      braid_xmalloc((n + 1) * sizeof(encoded)), run->receipt_trie != NULL, run->tx_root != NULL};
     for (unsigned w = 0; w < workers; w++) braid_buf_clear(&job.scratch[w].buf);
     if (parallel)
         run->pf->run(run->pf->ctx, n, encode_item, &job);
@@ -200,8 +200,8 @@ static void compute_roots(const block_run *run, braid_block_result *out) {
         braid_ordered_trie_root(run->receipt_trie, &out->receipts_root);
     else
         braid_trie_root_ordered_parallel(receipts, out->n_receipts, &out->receipts_root, run->pf);
-    if (run->tx_trie)
-        braid_ordered_trie_root(run->tx_trie, &out->tx_root);
+    if (run->tx_root)
+        out->tx_root = *run->tx_root;
     else
         braid_trie_root_ordered_parallel(txs, b->n_txs, &out->tx_root, run->pf);
     braid_trie_root_ordered_parallel(withdrawals, b->n_withdrawals, &out->withdrawals_root, run->pf);
@@ -243,7 +243,9 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     run->pf = NULL;
     run->scratch = NULL;
     run->receipts_done = NULL;
-    run->tx_trie = run->receipt_trie = NULL;
+    run->defer_blooms = false;
+    run->tx_root = NULL;
+    run->receipt_trie = NULL;
     run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
     run->env = (braid_block_env){
         .coinbase = h->coinbase,
@@ -317,7 +319,7 @@ int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const 
         braid_receipt *r = block_add_receipt(run, i, &outcome, out);
         if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);
         block_copy_logs(r, state);
-        block_receipt_bloom(r, out);
+        if (!run->defer_blooms) block_receipt_bloom(r, out);
         if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
     }
     return 0;

@@ -26,7 +26,9 @@ typedef struct block_run {
     /* Optional, for hashing receipts while transactions still run: block_run_txs publishes here how many
      * receipts are complete, and the roots use these tries when the caller filled them. */
     atomic_size_t *receipts_done;
-    braid_ordered_trie *tx_trie, *receipt_trie;
+    bool defer_blooms; /* receipts' blooms are left to whoever reads receipts_done */
+    const braid_hash *tx_root;     /* the transactions root, when already computed */
+    braid_ordered_trie *receipt_trie;
 } block_run;
 
 /* Clears `out`, sets up the environment, applies what precedes the transactions to `state`, and

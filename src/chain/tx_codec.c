@@ -101,6 +101,7 @@ void braid_signed_tx_free(braid_signed_tx *stx) {
     free(stx->access_mem);
     free(stx->keys_mem);
     free(stx->blob_mem);
+    free(stx->encoded);
     memset(stx, 0, sizeof *stx);
 }
 
@@ -191,6 +192,13 @@ static void put_field_list(const braid_signed_tx *stx, bool with_signature, brai
 }
 
 void braid_signed_tx_encode(const braid_signed_tx *stx, bool for_block_list, braid_buf *out) {
+    if (stx->encoded) { /* the bytes the hash covers: the same fields, encoded once */
+        if (for_block_list && stx->tx.type != BRAID_TX_LEGACY)
+            braid_rlp_put_bytes(out, stx->encoded, stx->encoded_len);
+        else
+            braid_buf_append(out, stx->encoded, stx->encoded_len);
+        return;
+    }
     if (stx->tx.type == BRAID_TX_LEGACY) {
         put_field_list(stx, true, out);
         return;
@@ -217,10 +225,13 @@ braid_hash tx_signing_hash(const braid_signed_tx *stx) {
 }
 
 void tx_compute_hash(braid_signed_tx *stx) {
+    free(stx->encoded);
+    stx->encoded = NULL;
     braid_buf b = {0};
     braid_signed_tx_encode(stx, false, &b);
     stx->hash = braid_keccak256_hash(b.data, b.len);
-    braid_buf_free(&b);
+    stx->encoded = b.data; /* kept: the buffer becomes the cached encoding */
+    stx->encoded_len = b.len;
 }
 
 /* ---- decoding ---- */
@@ -461,5 +472,8 @@ int braid_signed_tx_decode(const uint8_t *in, size_t len, braid_signed_tx *out, 
     }
     /* Strict decoding makes the input the canonical encoding, so it is hashed as it stands. */
     out->hash = braid_keccak256_hash(in, len);
+    out->encoded = braid_xmalloc(len);
+    memcpy(out->encoded, in, len);
+    out->encoded_len = len;
     return 0;
 }

@@ -19,41 +19,7 @@ static const uint64_t round_constants[24] = {
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-#define ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
-
-/* One round, reading lanes A<i> and writing lanes E<i> (i = x + 5y): two alternating sets of locals
- * stand in for a temporary array. Theta gives the column parities c and masks d; rho and pi send lane
- * (x, y), rotated, to (y, 2x + 3y); chi mixes each output row, built five lanes at a time in b0..b4 so
- * that few values are live at once; iota adds the round constant to lane 0. */
-#define KECCAK_ROUND(A, E, rc)                                                                      \
-    do {                                                                                            \
-        uint64_t c0 = A##0 ^ A##5 ^ A##10 ^ A##15 ^ A##20, c1 = A##1 ^ A##6 ^ A##11 ^ A##16 ^ A##21; \
-        uint64_t c2 = A##2 ^ A##7 ^ A##12 ^ A##17 ^ A##22, c3 = A##3 ^ A##8 ^ A##13 ^ A##18 ^ A##23; \
-        uint64_t c4 = A##4 ^ A##9 ^ A##14 ^ A##19 ^ A##24;                                         \
-        uint64_t d0 = c4 ^ ROL(c1, 1), d1 = c0 ^ ROL(c2, 1), d2 = c1 ^ ROL(c3, 1);                  \
-        uint64_t d3 = c2 ^ ROL(c4, 1), d4 = c3 ^ ROL(c0, 1);                                        \
-        uint64_t b0, b1, b2, b3, b4;                                                                \
-        b0 = A##0 ^ d0, b1 = ROL(A##6 ^ d1, 44), b2 = ROL(A##12 ^ d2, 43);                          \
-        b3 = ROL(A##18 ^ d3, 21), b4 = ROL(A##24 ^ d4, 14);                                         \
-        E##0 = b0 ^ (~b1 & b2) ^ (rc), E##1 = b1 ^ (~b2 & b3), E##2 = b2 ^ (~b3 & b4);              \
-        E##3 = b3 ^ (~b4 & b0), E##4 = b4 ^ (~b0 & b1);                                             \
-        b0 = ROL(A##3 ^ d3, 28), b1 = ROL(A##9 ^ d4, 20), b2 = ROL(A##10 ^ d0, 3);                  \
-        b3 = ROL(A##16 ^ d1, 45), b4 = ROL(A##22 ^ d2, 61);                                         \
-        E##5 = b0 ^ (~b1 & b2), E##6 = b1 ^ (~b2 & b3), E##7 = b2 ^ (~b3 & b4);                     \
-        E##8 = b3 ^ (~b4 & b0), E##9 = b4 ^ (~b0 & b1);                                             \
-        b0 = ROL(A##1 ^ d1, 1), b1 = ROL(A##7 ^ d2, 6), b2 = ROL(A##13 ^ d3, 25);                   \
-        b3 = ROL(A##19 ^ d4, 8), b4 = ROL(A##20 ^ d0, 18);                                          \
-        E##10 = b0 ^ (~b1 & b2), E##11 = b1 ^ (~b2 & b3), E##12 = b2 ^ (~b3 & b4);                  \
-        E##13 = b3 ^ (~b4 & b0), E##14 = b4 ^ (~b0 & b1);                                           \
-        b0 = ROL(A##4 ^ d4, 27), b1 = ROL(A##5 ^ d0, 36), b2 = ROL(A##11 ^ d1, 10);                 \
-        b3 = ROL(A##17 ^ d2, 15), b4 = ROL(A##23 ^ d3, 56);                                         \
-        E##15 = b0 ^ (~b1 & b2), E##16 = b1 ^ (~b2 & b3), E##17 = b2 ^ (~b3 & b4);                  \
-        E##18 = b3 ^ (~b4 & b0), E##19 = b4 ^ (~b0 & b1);                                           \
-        b0 = ROL(A##2 ^ d2, 62), b1 = ROL(A##8 ^ d3, 55), b2 = ROL(A##14 ^ d4, 39);                 \
-        b3 = ROL(A##15 ^ d0, 41), b4 = ROL(A##21 ^ d1, 2);                                          \
-        E##20 = b0 ^ (~b1 & b2), E##21 = b1 ^ (~b2 & b3), E##22 = b2 ^ (~b3 & b4);                  \
-        E##23 = b3 ^ (~b4 & b0), E##24 = b4 ^ (~b0 & b1);                                           \
-    } while (0)
+#include "keccak_round.h"
 
 static inline __attribute__((always_inline)) void permute(uint64_t s[25]) {
     uint64_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3], a4 = s[4];
@@ -64,8 +30,8 @@ static inline __attribute__((always_inline)) void permute(uint64_t s[25]) {
     uint64_t e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12;
     uint64_t e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, e23, e24;
     for (int i = 0; i < 24; i += 2) {
-        KECCAK_ROUND(a, e, round_constants[i]);
-        KECCAK_ROUND(e, a, round_constants[i + 1]);
+        KECCAK_ROUND(uint64_t, a, e, round_constants[i]);
+        KECCAK_ROUND(uint64_t, e, a, round_constants[i + 1]);
     }
     s[0] = a0, s[1] = a1, s[2] = a2, s[3] = a3, s[4] = a4;
     s[5] = a5, s[6] = a6, s[7] = a7, s[8] = a8, s[9] = a9;

@@ -17,7 +17,7 @@
  * PROBE_INTERVAL blocks so that a change of workload is noticed. Blocks below MIN_PARALLEL_TXS
  * transactions, or made mostly of one sender's nonce chain, never pay for Block-STM. */
 #define MIN_PARALLEL_TXS 16
-#define PROBE_INTERVAL 4
+#define PROBE_INTERVAL 16
 
 /* ---- parallel for, over the pool ---- */
 
@@ -321,28 +321,57 @@ typedef struct pipeline {
     int rc;
     braid_ordered_trie *tx_trie, *receipt_trie;
     atomic_size_t next_tx, next_receipt, receipts_done;
+    atomic_size_t tx_leaves_set; /* the worker completing the transactions trie hashes its root too */
+    braid_hash tx_root;
     atomic_bool executed; /* the transactions are over (maybe with an error) */
+    struct {
+        _Alignas(64) uint8_t bits[BRAID_BLOOM_SIZE];
+    } * blooms; /* each hashing worker's share of the block's bloom */
 } pipeline;
 
+#define HASH_BATCH 32
+
+/* Encodes items [first, first + count) with `encode` into the worker's buffer and sets their leaves. */
+static void set_leaves(pipeline *p, braid_ordered_trie *t, braid_buf *buf, size_t first, size_t count, bool receipts) {
+    size_t off[HASH_BATCH + 1], lens[HASH_BATCH];
+    const uint8_t *values[HASH_BATCH];
+    braid_buf_clear(buf);
+    for (size_t j = 0; j < count; j++) {
+        off[j] = buf->len;
+        if (receipts)
+            braid_receipt_encode(&p->out->receipts[first + j], buf);
+        else
+            braid_signed_tx_encode(&p->run->block->txs[first + j], false, buf);
+    }
+    off[count] = buf->len;
+    for (size_t j = 0; j < count; j++) {
+        values[j] = buf->data + off[j]; /* after the encoding: the buffer no longer moves */
+        lens[j] = off[j + 1] - off[j];
+    }
+    braid_ordered_trie_set_many(t, first, count, values, lens);
+}
+
 static void hash_leaves(pipeline *p, unsigned worker) {
-    const braid_block *b = p->run->block;
+    size_t n = p->run->block->n_txs;
     braid_buf *buf = &p->ex->scratch[worker].buf;
-    for (size_t i; (i = atomic_fetch_add(&p->next_tx, 1)) < b->n_txs;) {
-        braid_buf_clear(buf);
-        braid_signed_tx_encode(&b->txs[i], false, buf);
-        braid_ordered_trie_set(p->tx_trie, i, buf->data, buf->len);
+    for (size_t first; (first = atomic_fetch_add(&p->next_tx, HASH_BATCH)) < n;) {
+        size_t count = n - first < HASH_BATCH ? n - first : HASH_BATCH;
+        set_leaves(p, p->tx_trie, buf, first, count, false);
+        if (atomic_fetch_add(&p->tx_leaves_set, count) + count == n) braid_ordered_trie_root(p->tx_trie, &p->tx_root);
     }
     unsigned spins = 0;
-    for (size_t i; (i = atomic_fetch_add(&p->next_receipt, 1)) < b->n_txs;) {
-        while (atomic_load_explicit(&p->receipts_done, memory_order_acquire) <= i) {
+    for (size_t first; (first = atomic_fetch_add(&p->next_receipt, HASH_BATCH)) < n;) {
+        size_t count = n - first < HASH_BATCH ? n - first : HASH_BATCH;
+        while (atomic_load_explicit(&p->receipts_done, memory_order_acquire) < first + count) {
             if (atomic_load_explicit(&p->executed, memory_order_acquire) &&
-                atomic_load_explicit(&p->receipts_done, memory_order_acquire) <= i)
+                atomic_load_explicit(&p->receipts_done, memory_order_acquire) < first + count)
                 return; /* the block stopped early: its roots will not be needed */
             spin_wait(&spins);
         }
-        braid_buf_clear(buf);
-        braid_receipt_encode(&p->out->receipts[i], buf);
-        braid_ordered_trie_set(p->receipt_trie, i, buf->data, buf->len);
+        braid_receipts_bloom(&p->out->receipts[first], count);
+        for (size_t i = first; i < first + count; i++)
+            for (int k = 0; k < BRAID_BLOOM_SIZE; k++) p->blooms[worker].bits[k] |= p->out->receipts[i].bloom[k];
+        set_leaves(p, p->receipt_trie, buf, first, count, true);
     }
 }
 
@@ -368,16 +397,26 @@ static int run_sequential(braid_executor *ex, block_run *run, braid_state *state
     atomic_store(&p.next_tx, 0);
     atomic_store(&p.next_receipt, 0);
     atomic_store(&p.receipts_done, 0);
+    atomic_store(&p.tx_leaves_set, 0);
     atomic_store(&p.executed, false);
     run->receipts_done = &p.receipts_done;
+    run->defer_blooms = true;
+    p.blooms = aligned_alloc(64, ex->threads * sizeof *p.blooms);
+    if (!p.blooms) abort();
+    memset(p.blooms, 0, ex->threads * sizeof *p.blooms);
     pool_run(ex->pool, pipeline_work, &p);
     run->receipts_done = NULL;
+    run->defer_blooms = false;
+    for (unsigned w = 0; w < ex->threads; w++)
+        for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= p.blooms[w].bits[k];
+    free(p.blooms);
     int rc = p.rc;
     if (rc == 0) {
-        run->tx_trie = p.tx_trie;
+        run->tx_root = &p.tx_root;
         run->receipt_trie = p.receipt_trie;
         rc = block_run_finish(run, state, opt, out);
-        run->tx_trie = run->receipt_trie = NULL;
+        run->tx_root = NULL;
+        run->receipt_trie = NULL;
     }
     braid_ordered_trie_destroy(p.tx_trie);
     braid_ordered_trie_destroy(p.receipt_trie);

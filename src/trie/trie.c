@@ -21,6 +21,10 @@ const braid_hash BRAID_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0
 
 #define MAX_KEY_LEN 65535
 
+typedef struct leaf_ref leaf_ref;
+static bool prefix_free(const braid_trie_kv *kv, size_t m);
+static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf);
+
 /* ---- sorting ---- */
 
 static int key_cmp(const braid_trie_kv *a, const braid_trie_kv *b) {
@@ -118,10 +122,10 @@ static void make_ref(braid_buf *b, size_t start) {
 
 /* A leaf's reference computed ahead (in parallel): the leaf node itself when shorter than 32 bytes, else
  * the RLP string of its hash. */
-typedef struct leaf_ref {
+struct leaf_ref {
     uint8_t bytes[33];
     uint8_t len;
-} leaf_ref;
+};
 
 /* Encodes the node for kv[lo, hi): distinct keys, sorted, that agree on their first `depth` nibbles.
  * With `refs`, single-key children take their precomputed reference. */
@@ -195,6 +199,8 @@ int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root) {
 
     if (m == 0) {
         *root = BRAID_EMPTY_TRIE_ROOT;
+    } else if (m >= 32 && prefix_free(live, m)) {
+        root_with_leaf_refs(live, m, root, NULL);
     } else {
         braid_buf scratch = {0};
         braid_buf_reserve(&scratch, 4096);
@@ -293,49 +299,93 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
     return rc;
 }
 
-/* ---- leaves hashed in parallel ---- */
+/* ---- leaves hashed in batches ---- */
+
+#define LEAF_BATCH 64
+
+/* The references of the leaves kv[pos[j]] (j < count), each at its depth: the leaf nodes are encoded
+ * side by side, then those of 32 bytes or more are hashed together (braid_keccak256_many). */
+static void leaf_refs_batch(const braid_trie_kv *kv, const size_t *depth, leaf_ref *refs, const size_t *pos,
+                            size_t count, braid_buf *scratch) {
+    size_t off[LEAF_BATCH], len[LEAF_BATCH];
+    braid_buf_clear(scratch);
+    for (size_t j = 0; j < count; j++) {
+        const braid_trie_kv *k = &kv[pos[j]];
+        off[j] = scratch->len;
+        size_t m = braid_rlp_list_begin(scratch);
+        put_path(scratch, k, depth[pos[j]], nibble_len(k), true);
+        braid_rlp_put_bytes(scratch, k->val, k->val_len);
+        braid_rlp_list_end(scratch, m);
+        len[j] = scratch->len - off[j];
+    }
+    const uint8_t *msgs[LEAF_BATCH] = {0};
+    size_t lens[LEAF_BATCH] = {0}, n = 0;
+    uint8_t hashes[LEAF_BATCH][32], *outs[LEAF_BATCH] = {0};
+    for (size_t j = 0; j < count; j++) {
+        leaf_ref *r = &refs[pos[j]];
+        if (len[j] < 32) { /* short leaves are embedded in their parent as they are */
+            memcpy(r->bytes, scratch->data + off[j], len[j]);
+            r->len = (uint8_t)len[j];
+            continue;
+        }
+        msgs[n] = scratch->data + off[j];
+        lens[n] = len[j];
+        outs[n] = hashes[n];
+        n++;
+    }
+    braid_keccak256_many(msgs, lens, n, outs);
+    for (size_t j = 0, h = 0; j < count; j++) {
+        if (len[j] < 32) continue;
+        leaf_ref *r = &refs[pos[j]];
+        r->bytes[0] = 0xa0; /* RLP string of 32 bytes */
+        memcpy(r->bytes + 1, hashes[h++], 32);
+        r->len = 33;
+    }
+}
 
 typedef struct leaf_job {
     const braid_trie_kv *kv;
     const size_t *depth;
     leaf_ref *refs;
+    size_t m;
 } leaf_job;
 
-static void build_leaf_ref(void *arg, size_t i, unsigned worker) {
+/* Leaves [chunk * LEAF_BATCH, ...) of the job. */
+static void build_leaf_chunk(void *arg, size_t chunk, unsigned worker) {
     (void)worker;
     leaf_job *job = arg;
-    /* a stack buffer when the leaf surely fits (a braid_buf on it must never grow), else the heap */
-    uint8_t local[256];
-    braid_buf b = {local, 0, sizeof local};
-    size_t need = job->kv[i].val_len + job->kv[i].key_len + 32;
-    if (need > sizeof local) {
-        braid_buf_init(&b);
-        braid_buf_reserve(&b, need);
-    }
-    size_t m = braid_rlp_list_begin(&b);
-    put_path(&b, &job->kv[i], job->depth[i], nibble_len(&job->kv[i]), true);
-    braid_rlp_put_bytes(&b, job->kv[i].val, job->kv[i].val_len);
-    braid_rlp_list_end(&b, m);
-    make_ref(&b, 0);
-    memcpy(job->refs[i].bytes, b.data, b.len);
-    job->refs[i].len = (uint8_t)b.len;
-    if (b.data != local) braid_buf_free(&b);
+    size_t first = chunk * LEAF_BATCH, count = job->m - first < LEAF_BATCH ? job->m - first : LEAF_BATCH;
+    size_t pos[LEAF_BATCH];
+    for (size_t j = 0; j < count; j++) pos[j] = first + j;
+    braid_buf scratch;
+    braid_buf_init(&scratch);
+    leaf_refs_batch(job->kv, job->depth, job->refs, pos, count, &scratch);
+    braid_buf_free(&scratch);
 }
 
-/* The root of kv[0, m) (sorted, distinct, no empty values, no key a prefix of another) with every leaf
- * hashed through `pf` first: a leaf hangs below the deepest branch on its path, at one nibble past
- * its longest common prefix with either neighbour. Only branches are then hashed on this thread. */
-static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf) {
-    size_t *depth = braid_xmalloc(m * sizeof *depth);
+/* The depth of each leaf of kv[0, m) (sorted, distinct, no key a prefix of another): one nibble past its
+ * longest common prefix with either neighbour, i.e. just below the deepest branch on its path. */
+static void leaf_depths(const braid_trie_kv *kv, size_t m, size_t *depth) {
     size_t prev = 0;
     for (size_t i = 0; i < m; i++) {
         size_t next = i + 1 < m ? common_prefix(&kv[i], &kv[i + 1], 0) : 0;
-        depth[i] = (prev > next ? prev : next) + 1;
+        depth[i] = m == 1 ? 0 : (prev > next ? prev : next) + 1;
         prev = next;
     }
+}
+
+/* The root of kv[0, m) (m >= 2; sorted, distinct, no empty values, prefix-free) with every leaf hashed
+ * first, in batches, through `pf` when given: only the branches are then hashed one by one. */
+static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf) {
+    size_t *depth = braid_xmalloc(m * sizeof *depth);
+    leaf_depths(kv, m, depth);
     leaf_ref *refs = braid_xmalloc(m * sizeof *refs);
-    leaf_job job = {kv, depth, refs};
-    pf->run(pf->ctx, m, build_leaf_ref, &job);
+    leaf_job job = {kv, depth, refs, m};
+    size_t chunks = (m + LEAF_BATCH - 1) / LEAF_BATCH;
+    if (pf)
+        pf->run(pf->ctx, chunks, build_leaf_chunk, &job);
+    else
+        for (size_t c = 0; c < chunks; c++) build_leaf_chunk(&job, c, 0);
     braid_buf scratch = {0};
     braid_buf_reserve(&scratch, 4096);
     encode_node(&scratch, kv, 0, m, 0, refs);
@@ -382,12 +432,7 @@ braid_ordered_trie *braid_ordered_trie_create(size_t n) {
     merge_sort(t->kv, tmp, n);
     free(tmp);
     for (size_t k = 0; k < n; k++) t->pos[(size_t)(t->kv[k].key - t->keys) / 9] = k;
-    size_t prev = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t next = k + 1 < n ? common_prefix(&t->kv[k], &t->kv[k + 1], 0) : 0;
-        t->depth[k] = n == 1 ? 0 : (prev > next ? prev : next) + 1;
-        prev = next;
-    }
+    leaf_depths(t->kv, n, t->depth);
     return t;
 }
 
@@ -402,23 +447,38 @@ void braid_ordered_trie_destroy(braid_ordered_trie *t) {
 }
 
 void braid_ordered_trie_set(braid_ordered_trie *t, size_t i, const uint8_t *value, size_t len) {
-    size_t k = t->pos[i];
-    braid_trie_kv kv = t->kv[k];
-    kv.val = value;
-    kv.val_len = len;
+    braid_ordered_trie_set_many(t, i, 1, &value, &len);
+}
+
+void braid_ordered_trie_set_many(braid_ordered_trie *t, size_t first, size_t count, const uint8_t *const *values,
+                                 const size_t *lens) {
     if (t->n == 1) { /* the root node is hashed whatever its size */
+        braid_trie_kv kv = t->kv[0];
         braid_buf b;
         braid_buf_init(&b);
         size_t m = braid_rlp_list_begin(&b);
         put_path(&b, &kv, 0, nibble_len(&kv), true);
-        braid_rlp_put_bytes(&b, value, len);
+        braid_rlp_put_bytes(&b, values[0], lens[0]);
         braid_rlp_list_end(&b, m);
         braid_keccak256(b.data, b.len, t->single.b);
         braid_buf_free(&b);
         return;
     }
-    leaf_job job = {&kv, &t->depth[k], &t->refs[k]};
-    build_leaf_ref(&job, 0, 0);
+    braid_buf scratch;
+    braid_buf_init(&scratch);
+    for (size_t done = 0; done < count;) {
+        size_t batch = count - done < LEAF_BATCH ? count - done : LEAF_BATCH, pos[LEAF_BATCH];
+        for (size_t j = 0; j < batch; j++) {
+            size_t k = t->pos[first + done + j];
+            pos[j] = k;
+            /* values are set only for the batch: the kv entries are this caller's while it owns the indexes */
+            t->kv[k].val = values[done + j];
+            t->kv[k].val_len = lens[done + j];
+        }
+        leaf_refs_batch(t->kv, t->depth, t->refs, pos, batch, &scratch);
+        done += batch;
+    }
+    braid_buf_free(&scratch);
 }
 
 void braid_ordered_trie_root(const braid_ordered_trie *t, braid_hash *root) {

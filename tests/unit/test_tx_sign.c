@@ -96,6 +96,8 @@ static void check_round_trip(braid_tx_type type, bool eip155, const char *what) 
                braid_hash_eq(&again.hash, &stx.hash),
            "%s: signing is not deterministic", what);
     braid_buf_free(&enc);
+    braid_signed_tx_free(&stx);
+    braid_signed_tx_free(&again);
 }
 
 /* A second key: the sender follows the key, and signatures under two keys differ. */
@@ -118,6 +120,8 @@ static void check_other_key(void) {
     CHECK(braid_address_eq(&dec.tx.sender, &signer));
     braid_signed_tx_free(&dec);
     braid_buf_free(&enc);
+    braid_signed_tx_free(&a);
+    braid_signed_tx_free(&b);
 }
 
 /* A chain id that does not fit 64 bits still gives v = 2 * id + 35 + parity. */
@@ -137,6 +141,7 @@ static void check_large_chain_id(void) {
     CHECK(braid_address_eq(&dec.tx.sender, &want));
     braid_signed_tx_free(&dec);
     braid_buf_free(&enc);
+    braid_signed_tx_free(&stx);
 }
 
 static void check_bad_keys(void) {
