@@ -298,11 +298,6 @@ braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_
     return r;
 }
 
-void block_receipt_bloom(braid_receipt *r, braid_block_result *out) {
-    for (size_t i = 0; i < r->n_logs; i++) braid_bloom_add_log(r->bloom, &r->logs[i]);
-    block_or_bloom(r, out);
-}
-
 void block_or_bloom(const braid_receipt *r, braid_block_result *out) {
     for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
 }
@@ -319,8 +314,12 @@ int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const 
         braid_receipt *r = block_add_receipt(run, i, &outcome, out);
         if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);
         block_copy_logs(r, state);
-        if (!run->defer_blooms) block_receipt_bloom(r, out);
         if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
+    }
+    /* Blooms once for the whole block: their hashing batches across receipts. */
+    if (!run->defer_blooms) {
+        braid_receipts_bloom(out->receipts, out->n_receipts);
+        for (size_t i = 0; i < out->n_receipts; i++) block_or_bloom(&out->receipts[i], out);
     }
     return 0;
 }

@@ -42,11 +42,10 @@ int block_run_finish(const block_run *run, braid_state *state, const braid_block
                      braid_block_result *out);
 
 /* Per-transaction accounting, in block order: the blob gas limit check, an invalid transaction, and
- * the receipt (cumulative gas; logs and bloom are added by the caller, then block_receipt_bloom). */
+ * the receipt (cumulative gas; the caller adds the logs, then the bloom, see braid_receipts_bloom). */
 int block_check_tx_limits(const block_run *run, size_t i, braid_block_result *out);
 int block_tx_failed(braid_block_result *out, size_t i, braid_tx_error err);
 braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_outcome *o, braid_block_result *out);
-void block_receipt_bloom(braid_receipt *r, braid_block_result *out);
 /* ORs a receipt's bloom (already computed) into the block's. */
 void block_or_bloom(const braid_receipt *r, braid_block_result *out);
 /* Copies the state's current transaction logs into the receipt. */
