@@ -126,6 +126,8 @@ typedef struct braid_receipt {
 void braid_receipt_encode(const braid_receipt *r, braid_buf *out);
 /* Sets each receipt's bloom from its logs (all hashed together: faster than log by log). */
 void braid_receipts_bloom(braid_receipt *receipts, size_t n);
+/* ORs the bits of bloom `bits` into bloom `into`. */
+void braid_bloom_or(uint8_t *restrict into, const uint8_t *restrict bits);
 /* ORs the bloom bits of one log into `bloom`. */
 void braid_bloom_add_log(uint8_t bloom[BRAID_BLOOM_SIZE], const braid_log *log);
 

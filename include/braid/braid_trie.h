@@ -39,8 +39,6 @@ extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
  * Returns 0, or -1 when a key is longer than 65535 bytes. */
 int braid_trie_root(braid_trie_kv *kvs, size_t n, braid_hash *root);
 
-
-
 /* braid_trie_root with the 16 subtries under the root branch built through `pf` (NULL: one thread).
  * The same result; the caller's array is reordered by first nibble rather than fully sorted. */
 int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, const braid_parallel_for *pf);
@@ -48,13 +46,15 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
 /* The root of the trie whose keys are rlp(0), rlp(1), ..., rlp(n-1) and whose values are the given
  * encodings: the transactions, receipts and withdrawals roots of a block. */
 int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root);
-/* The same with the leaves hashed through `pf` (NULL: one thread). */
+/* The same through braid_ordered_trie, its leaves hashed through `pf` (NULL: one thread). */
 int braid_trie_root_ordered_parallel(const braid_buf *values, size_t n, braid_hash *root, const braid_parallel_for *pf);
 
 /* An ordered trie (keys rlp(0), ..., rlp(n-1)) filled leaf by leaf: each leaf is hashed when its value
  * is set, possibly on several threads at once (distinct indexes), so that hashing can keep pace with
- * whatever produces the values; the root then only hashes the branches. The value bytes are not kept.
- * Setting every index once is required before asking for the root. */
+ * whatever produces the values; each branch is hashed once every leaf below it is set and `advance`
+ * reaches it. The value bytes are not kept. Every index must be set once before asking for the root.
+ * Threads: set/set_many on distinct indexes concurrently; advance and root on one thread at a time,
+ * after the sets of the indexes they cover (made visible to it). */
 typedef struct braid_ordered_trie braid_ordered_trie;
 braid_ordered_trie *braid_ordered_trie_create(size_t n);
 void braid_ordered_trie_destroy(braid_ordered_trie *t);
@@ -62,6 +62,9 @@ void braid_ordered_trie_set(braid_ordered_trie *t, size_t i, const uint8_t *valu
 /* Sets indexes first .. first+count-1 at once (hashed together: faster than one by one). */
 void braid_ordered_trie_set_many(braid_ordered_trie *t, size_t first, size_t count, const uint8_t *const *values,
                                  const size_t *lens);
-void braid_ordered_trie_root(const braid_ordered_trie *t, braid_hash *root);
+/* Hashes every node whose leaves all have indexes below `upto` (all of which must be set). */
+void braid_ordered_trie_advance(braid_ordered_trie *t, size_t upto);
+/* Hashes what is left and gives the root. */
+void braid_ordered_trie_root(braid_ordered_trie *t, braid_hash *root);
 
 #endif

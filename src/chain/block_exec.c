@@ -265,7 +265,8 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     braid_state_finalize_tx(state);
     if (run->fork >= BRAID_FORK_CANCUN)
         system_call(vm, state, run->fork, &run->env, &beacon_roots_address, h->parent_beacon_root.b, 32);
-    out->receipts = braid_xcalloc(b->n_txs + 1, sizeof *out->receipts);
+    /* Not zeroed: block_add_receipt sets every field but the bloom, which the bloom pass sets. */
+    out->receipts = braid_xmalloc((b->n_txs + 1) * sizeof *out->receipts);
 }
 
 int block_check_tx_limits(const block_run *run, size_t i, braid_block_result *out) {
@@ -295,11 +296,15 @@ braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_
     r->created = tx->is_create && r->success;
     r->contract_address = o->created;
     r->has_post_state = run->fork < BRAID_FORK_BYZANTIUM;
+    memset(&r->post_state, 0, sizeof r->post_state);
+    r->logs = NULL;
+    r->n_logs = 0;
+    r->log_data = NULL;
     return r;
 }
 
 void block_or_bloom(const braid_receipt *r, braid_block_result *out) {
-    for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= r->bloom[k];
+    if (r->n_logs) braid_bloom_or(out->bloom, r->bloom); /* no logs, no bits */
 }
 
 int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const braid_block_options *opt,

@@ -65,3 +65,13 @@ void braid_receipts_bloom(braid_receipt *receipts, size_t n) {
     free(hashes);
     free(outs);
 }
+
+void braid_bloom_or(uint8_t *restrict into, const uint8_t *restrict bits) {
+    for (int k = 0; k < BRAID_BLOOM_SIZE; k += 8) {
+        uint64_t a, b;
+        memcpy(&a, into + k, 8);
+        memcpy(&b, bits + k, 8);
+        a |= b;
+        memcpy(into + k, &a, 8);
+    }
+}

@@ -59,26 +59,22 @@ braid_u256 braid_blob_base_fee(uint64_t excess_blob_gas) {
     return r;
 }
 
-/* a * b with overflow detection. */
-static braid_u256 mul_checked(braid_u256 a, braid_u256 b, bool *overflow) {
-    if (!braid_u256_is_zero(a) && !braid_u256_is_zero(b) && braid_u256_bit_len(a) + braid_u256_bit_len(b) > 257) {
-        *overflow = true;
-        return BRAID_U256_ZERO;
-    }
+/* a * b with overflow detection; a is a gas amount, so one 64-bit limb times four. */
+static braid_u256 mul_checked(uint64_t a, braid_u256 b, bool *overflow) {
     braid_u256 r;
-    braid_u256_mul(&r, &a, &b);
-    /* bit lengths summing to 257 may still overflow: check by dividing back */
-    braid_u256 q;
-    if (!braid_u256_is_zero(a)) {
-        braid_u256_div(&q, &r, &a);
-        if (!braid_u256_eq(q, b)) *overflow = true;
+    unsigned __int128 carry = 0;
+    for (int i = 0; i < 4; i++) {
+        carry += (unsigned __int128)a * b.w[i];
+        r.w[i] = (uint64_t)carry;
+        carry >>= 64;
     }
+    if (carry) *overflow = true;
     return r;
 }
 
 static braid_tx_error validate(braid_state *state, braid_fork fork, const braid_block_env *block, const braid_tx *tx,
                                uint64_t gas_available, state_account *sender, braid_u256 *effective_price,
-                               braid_u256 *upfront) {
+                               braid_u256 *upfront, uint64_t *intrinsic) {
     if ((tx->type == BRAID_TX_ACCESS_LIST && fork < BRAID_FORK_BERLIN) ||
         (tx->type == BRAID_TX_DYNAMIC_FEE && fork < BRAID_FORK_LONDON) ||
         (tx->type == BRAID_TX_BLOB && fork < BRAID_FORK_CANCUN))
@@ -119,19 +115,19 @@ static braid_tx_error validate(braid_state *state, braid_fork fork, const braid_
 
     /* The sender must afford the worst case (fee caps); it pays the effective price. */
     bool overflow = false, carry;
-    braid_u256 gas = braid_u256_from_u64(tx->gas_limit), bgas = braid_u256_from_u64(blob_gas);
-    braid_u256 need = mul_checked(gas, fee_cap, &overflow);
+        braid_u256 need = mul_checked(tx->gas_limit, fee_cap, &overflow);
     need = braid_u256_add_carry(need, tx->value, &carry);
     overflow |= carry;
     if (blob_gas) {
-        need = braid_u256_add_carry(need, mul_checked(bgas, tx->max_fee_per_blob_gas, &overflow), &carry);
+        need = braid_u256_add_carry(need, mul_checked(blob_gas, tx->max_fee_per_blob_gas, &overflow), &carry);
         overflow |= carry;
     }
     if (overflow || braid_u256_lt(state_balance(state, sender), need)) return BRAID_TX_ERR_INSUFFICIENT_FUNDS;
-    *upfront = mul_checked(gas, *effective_price, &overflow);
-    if (blob_gas) *upfront = braid_u256_add(*upfront, mul_checked(bgas, block->blob_base_fee, &overflow));
+    *upfront = mul_checked(tx->gas_limit, *effective_price, &overflow);
+    if (blob_gas) *upfront = braid_u256_add(*upfront, mul_checked(blob_gas, block->blob_base_fee, &overflow));
 
-    if (braid_tx_intrinsic_gas(tx, fork) > tx->gas_limit) return BRAID_TX_ERR_INTRINSIC_GAS;
+    *intrinsic = braid_tx_intrinsic_gas(tx, fork);
+    if (*intrinsic > tx->gas_limit) return BRAID_TX_ERR_INTRINSIC_GAS;
     if (tx->is_create && fork >= BRAID_FORK_SHANGHAI && tx->data_len > BRAID_MAX_INITCODE_SIZE)
         return BRAID_TX_ERR_INITCODE_TOO_LARGE;
     return BRAID_TX_VALID;
@@ -159,7 +155,8 @@ braid_tx_error braid_tx_apply(braid_vm *vm, braid_state *state, braid_fork fork,
     state_begin_tx(state, fork);
     state_account *sender = state_account_get(state, &tx->sender);
     braid_u256 price, upfront;
-    braid_tx_error err = validate(state, fork, block, tx, gas_available, sender, &price, &upfront);
+    uint64_t intrinsic;
+    braid_tx_error err = validate(state, fork, block, tx, gas_available, sender, &price, &upfront, &intrinsic);
     if (err != BRAID_TX_VALID) {
         braid_state_discard_tx(state);
         return err;
@@ -181,7 +178,7 @@ braid_tx_error braid_tx_apply(braid_vm *vm, braid_state *state, braid_fork fork,
     braid_message msg = {
         .kind = tx->is_create ? BRAID_CREATE : BRAID_CALL,
         .depth = 0,
-        .gas = (int64_t)(tx->gas_limit - braid_tx_intrinsic_gas(tx, fork)),
+        .gas = (int64_t)(tx->gas_limit - intrinsic),
         .recipient = target,
         .sender = tx->sender,
         .code_address = target,
@@ -198,10 +195,10 @@ braid_tx_error braid_tx_apply(braid_vm *vm, braid_state *state, braid_fork fork,
     gas_used -= refund_gas;
 
     bool overflow = false;
-    braid_u256 back = mul_checked(braid_u256_from_u64(tx->gas_limit - gas_used), price, &overflow);
+    braid_u256 back = mul_checked(tx->gas_limit - gas_used, price, &overflow);
     state_add_balance(state, sender, &back);
     braid_u256 per_gas = fork >= BRAID_FORK_LONDON ? braid_u256_sub(price, block->base_fee) : price;
-    braid_u256 fee = mul_checked(braid_u256_from_u64(gas_used), per_gas, &overflow);
+    braid_u256 fee = mul_checked(gas_used, per_gas, &overflow);
     state_add_balance(state, state_account_get(state, &block->coinbase), &fee);
     out->beneficiary_fee = fee;
 

@@ -96,7 +96,7 @@ static int simd_width(void) {
 
 void braid_keccak256_many(const uint8_t *const *msgs, const size_t *lens, size_t n, uint8_t *const *outs) {
     int width = simd_width();
-    if (width == 1 || n < (size_t)width) {
+    if (width == 1 || n < 3) {
         for (size_t i = 0; i < n; i++) braid_keccak256(msgs[i], lens[i], outs[i]);
         return;
     }
@@ -107,7 +107,7 @@ void braid_keccak256_many(const uint8_t *const *msgs, const size_t *lens, size_t
         if (blocks <= MAX_GROUPED_BLOCKS) counts[blocks]++;
         else braid_keccak256(msgs[i], lens[i], outs[i]);
     }
-    size_t *order = malloc(n * sizeof *order), start[MAX_GROUPED_BLOCKS + 2] = {0};
+    size_t local[256], *order = n <= 256 ? local : malloc(n * sizeof *order), start[MAX_GROUPED_BLOCKS + 2] = {0};
     if (!order) abort();
     for (size_t b = 1; b <= MAX_GROUPED_BLOCKS; b++) start[b + 1] = start[b] + counts[b];
     size_t fill[MAX_GROUPED_BLOCKS + 2];
@@ -117,15 +117,20 @@ void braid_keccak256_many(const uint8_t *const *msgs, const size_t *lens, size_t
         if (blocks <= MAX_GROUPED_BLOCKS) order[fill[blocks]++] = i;
     }
     for (size_t b = 1; b <= MAX_GROUPED_BLOCKS; b++) {
-        size_t k = start[b], end = start[b + 1];
-        for (; k + (size_t)width <= end; k += (size_t)width) {
+        for (size_t k = start[b], end = start[b + 1]; k < end; k += (size_t)width) {
+            size_t real = end - k < (size_t)width ? end - k : (size_t)width;
+            if (real < 3) { /* a group costs about two single hashes: not worth it for one or two */
+                for (size_t j = 0; j < real; j++) braid_keccak256(msgs[order[k + j]], lens[order[k + j]], outs[order[k + j]]);
+                continue;
+            }
             const uint8_t *m[8];
             size_t l[8];
-            uint8_t *o[8];
-            for (int j = 0; j < width; j++) {
-                m[j] = msgs[order[k + j]];
-                l[j] = lens[order[k + j]];
-                o[j] = outs[order[k + j]];
+            uint8_t *o[8], spare[8][32];
+            for (size_t j = 0; j < (size_t)width; j++) {
+                size_t from = order[k + (j < real ? j : 0)]; /* idle lanes hash the first message again */
+                m[j] = msgs[from];
+                l[j] = lens[from];
+                o[j] = j < real ? outs[from] : spare[j];
             }
 #if defined(__x86_64__)
             if (width == 8)
@@ -134,7 +139,6 @@ void braid_keccak256_many(const uint8_t *const *msgs, const size_t *lens, size_t
                 group4_avx2(m, l, b, o);
 #endif
         }
-        for (; k < end; k++) braid_keccak256(msgs[order[k]], lens[order[k]], outs[order[k]]);
     }
-    free(order);
+    if (order != local) free(order);
 }

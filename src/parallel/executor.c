@@ -323,13 +323,20 @@ typedef struct pipeline {
     atomic_size_t next_tx, next_receipt, receipts_done;
     atomic_size_t tx_leaves_set; /* the worker completing the transactions trie hashes its root too */
     braid_hash tx_root;
+    /* Receipt batches whose leaves are set; one worker at a time (the one holding advance_lock) hashes
+     * the branches over the set prefix, `advanced` batches so far. */
+    atomic_uchar *receipt_batch_set;
+    atomic_int advance_lock;
+    size_t advanced;
     atomic_bool executed; /* the transactions are over (maybe with an error) */
+    atomic_bool tries_ready;
     struct {
         _Alignas(64) uint8_t bits[BRAID_BLOOM_SIZE];
     } * blooms; /* each hashing worker's share of the block's bloom */
 } pipeline;
 
 #define HASH_BATCH 32
+#define ADVANCE_STEP 8
 
 /* Encodes items [first, first + count) with `encode` into the worker's buffer and sets their leaves. */
 static void set_leaves(pipeline *p, braid_ordered_trie *t, braid_buf *buf, size_t first, size_t count, bool receipts) {
@@ -351,6 +358,20 @@ static void set_leaves(pipeline *p, braid_ordered_trie *t, braid_buf *buf, size_
     braid_ordered_trie_set_many(t, first, count, values, lens);
 }
 
+/* Hashes the receipt trie's branches over the prefix of batches set so far, unless another worker is
+ * doing it (what it misses, a later call or the root catches up). */
+static void advance_receipts(pipeline *p) {
+    if (atomic_exchange_explicit(&p->advance_lock, 1, memory_order_acquire)) return;
+    size_t n = p->run->block->n_txs, batches = (n + HASH_BATCH - 1) / HASH_BATCH, k = p->advanced;
+    while (k < batches && atomic_load_explicit(&p->receipt_batch_set[k], memory_order_acquire)) k++;
+    /* in steps of several batches: the branches they complete are then enough to hash side by side */
+    if (k >= p->advanced + ADVANCE_STEP || (k == batches && k > p->advanced)) {
+        braid_ordered_trie_advance(p->receipt_trie, k * HASH_BATCH < n ? k * HASH_BATCH : n);
+        p->advanced = k;
+    }
+    atomic_store_explicit(&p->advance_lock, 0, memory_order_release);
+}
+
 static void hash_leaves(pipeline *p, unsigned worker) {
     size_t n = p->run->block->n_txs;
     braid_buf *buf = &p->ex->scratch[worker].buf;
@@ -370,8 +391,10 @@ static void hash_leaves(pipeline *p, unsigned worker) {
         }
         braid_receipts_bloom(&p->out->receipts[first], count);
         for (size_t i = first; i < first + count; i++)
-            for (int k = 0; k < BRAID_BLOOM_SIZE; k++) p->blooms[worker].bits[k] |= p->out->receipts[i].bloom[k];
+            if (p->out->receipts[i].n_logs) braid_bloom_or(p->blooms[worker].bits, p->out->receipts[i].bloom);
         set_leaves(p, p->receipt_trie, buf, first, count, true);
+        atomic_store_explicit(&p->receipt_batch_set[first / HASH_BATCH], 1, memory_order_release);
+        advance_receipts(p);
     }
 }
 
@@ -380,7 +403,13 @@ static void pipeline_work(void *arg, unsigned worker) {
     if (worker == 0) {
         p->rc = block_run_txs(p->run, p->ex->workers[0].vm, p->state, p->opt, p->out);
         atomic_store_explicit(&p->executed, true, memory_order_release);
+    } else if (worker == 1) {
+        /* laying out the tries is off the executing worker's path too */
+        p->tx_trie = braid_ordered_trie_create(p->run->block->n_txs);
+        p->receipt_trie = braid_ordered_trie_create(p->run->block->n_txs);
+        atomic_store_explicit(&p->tries_ready, true, memory_order_release);
     }
+    for (unsigned spins = 0; !atomic_load_explicit(&p->tries_ready, memory_order_acquire);) spin_wait(&spins);
     hash_leaves(p, worker);
 }
 
@@ -392,13 +421,14 @@ static int run_sequential(braid_executor *ex, block_run *run, braid_state *state
         return block_run_finish(run, state, opt, out);
     }
     pipeline p = {.ex = ex, .run = run, .state = state, .opt = opt, .out = out};
-    p.tx_trie = braid_ordered_trie_create(n);
-    p.receipt_trie = braid_ordered_trie_create(n);
     atomic_store(&p.next_tx, 0);
     atomic_store(&p.next_receipt, 0);
     atomic_store(&p.receipts_done, 0);
     atomic_store(&p.tx_leaves_set, 0);
     atomic_store(&p.executed, false);
+    atomic_store(&p.tries_ready, false);
+    atomic_store(&p.advance_lock, 0);
+    p.receipt_batch_set = braid_xcalloc((n + HASH_BATCH - 1) / HASH_BATCH, sizeof *p.receipt_batch_set);
     run->receipts_done = &p.receipts_done;
     run->defer_blooms = true;
     p.blooms = aligned_alloc(64, ex->threads * sizeof *p.blooms);
@@ -407,9 +437,9 @@ static int run_sequential(braid_executor *ex, block_run *run, braid_state *state
     pool_run(ex->pool, pipeline_work, &p);
     run->receipts_done = NULL;
     run->defer_blooms = false;
-    for (unsigned w = 0; w < ex->threads; w++)
-        for (int k = 0; k < BRAID_BLOOM_SIZE; k++) out->bloom[k] |= p.blooms[w].bits[k];
+    for (unsigned w = 0; w < ex->threads; w++) braid_bloom_or(out->bloom, p.blooms[w].bits);
     free(p.blooms);
+    free(p.receipt_batch_set);
     int rc = p.rc;
     if (rc == 0) {
         run->tx_root = &p.tx_root;

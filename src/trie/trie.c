@@ -13,6 +13,7 @@
 
 #include "braid/braid_keccak.h"
 #include "braid/braid_rlp.h"
+#include "trie_internal.h"
 
 /* keccak256(0x80) */
 const braid_hash BRAID_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
@@ -21,7 +22,6 @@ const braid_hash BRAID_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0
 
 #define MAX_KEY_LEN 65535
 
-typedef struct leaf_ref leaf_ref;
 static bool prefix_free(const braid_trie_kv *kv, size_t m);
 static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf);
 
@@ -57,16 +57,9 @@ static void merge_sort(braid_trie_kv *a, braid_trie_kv *tmp, size_t n) {
 
 /* ---- nibbles ---- */
 
-static inline unsigned nibble(const braid_trie_kv *kv, size_t i) {
-    uint8_t byte = kv->key[i / 2];
-    return i % 2 ? byte & 0x0f : byte >> 4;
-}
-
-static inline size_t nibble_len(const braid_trie_kv *kv) { return 2 * kv->key_len; }
-
 /* Length, in nibbles from the start of the key, of the common prefix of two keys known to agree on
  * their first `from` nibbles. Compares whole bytes where it can: keys often share long prefixes. */
-static size_t common_prefix(const braid_trie_kv *a, const braid_trie_kv *b, size_t from) {
+size_t trie_common_prefix(const braid_trie_kv *a, const braid_trie_kv *b, size_t from) {
     size_t n = nibble_len(a) < nibble_len(b) ? nibble_len(a) : nibble_len(b);
     size_t i = from;
     if (i % 2 && i < n) {
@@ -82,7 +75,7 @@ static size_t common_prefix(const braid_trie_kv *a, const braid_trie_kv *b, size
  * holding the flags (0x20 for a leaf, 0x10 for an odd length) and, for an odd length, the first
  * nibble; then the remaining nibbles packed two per byte. Written in place because a path can be as
  * long as a key (64 KiB), too large for a temporary on the stack. */
-static void put_path(braid_buf *b, const braid_trie_kv *kv, size_t from, size_t to, bool leaf) {
+void trie_put_path(braid_buf *b, const braid_trie_kv *kv, size_t from, size_t to, bool leaf) {
     size_t count = to - from;
     size_t len = count / 2 + 1;
     uint8_t first = leaf ? 0x20 : 0x00;
@@ -120,31 +113,24 @@ static void make_ref(braid_buf *b, size_t start) {
     braid_rlp_put_bytes(b, h, 32);
 }
 
-/* A leaf's reference computed ahead (in parallel): the leaf node itself when shorter than 32 bytes, else
- * the RLP string of its hash. */
-struct leaf_ref {
-    uint8_t bytes[33];
-    uint8_t len;
-};
-
 /* Encodes the node for kv[lo, hi): distinct keys, sorted, that agree on their first `depth` nibbles.
  * With `refs`, single-key children take their precomputed reference. */
 static void encode_node(braid_buf *b, const braid_trie_kv *kv, size_t lo, size_t hi, size_t depth,
-                        const leaf_ref *refs) {
+                        const trie_leaf_ref *refs) {
     if (hi - lo == 1) {
         size_t m = braid_rlp_list_begin(b);
-        put_path(b, &kv[lo], depth, nibble_len(&kv[lo]), true);
+        trie_put_path(b, &kv[lo], depth, nibble_len(&kv[lo]), true);
         braid_rlp_put_bytes(b, kv[lo].val, kv[lo].val_len);
         braid_rlp_list_end(b, m);
         return;
     }
 
     /* In sorted order the prefix shared by the whole range is the one shared by its two ends. */
-    size_t split = common_prefix(&kv[lo], &kv[hi - 1], depth);
+    size_t split = trie_common_prefix(&kv[lo], &kv[hi - 1], depth);
     size_t ext = 0;
     if (split > depth) {
         ext = braid_rlp_list_begin(b);
-        put_path(b, &kv[lo], depth, split, false);
+        trie_put_path(b, &kv[lo], depth, split, false);
     }
 
     /* The branch at `split`. A key that ends exactly there sorts first and becomes its value; the
@@ -301,28 +287,26 @@ int braid_trie_root_parallel(braid_trie_kv *kvs, size_t n, braid_hash *root, con
 
 /* ---- leaves hashed in batches ---- */
 
-#define LEAF_BATCH 64
-
 /* The references of the leaves kv[pos[j]] (j < count), each at its depth: the leaf nodes are encoded
  * side by side, then those of 32 bytes or more are hashed together (braid_keccak256_many). */
-static void leaf_refs_batch(const braid_trie_kv *kv, const size_t *depth, leaf_ref *refs, const size_t *pos,
+void trie_leaf_refs_batch(const braid_trie_kv *kv, const size_t *depth, trie_leaf_ref *refs, const size_t *pos,
                             size_t count, braid_buf *scratch) {
-    size_t off[LEAF_BATCH], len[LEAF_BATCH];
+    size_t off[TRIE_LEAF_BATCH], len[TRIE_LEAF_BATCH];
     braid_buf_clear(scratch);
     for (size_t j = 0; j < count; j++) {
         const braid_trie_kv *k = &kv[pos[j]];
         off[j] = scratch->len;
         size_t m = braid_rlp_list_begin(scratch);
-        put_path(scratch, k, depth[pos[j]], nibble_len(k), true);
+        trie_put_path(scratch, k, depth[pos[j]], nibble_len(k), true);
         braid_rlp_put_bytes(scratch, k->val, k->val_len);
         braid_rlp_list_end(scratch, m);
         len[j] = scratch->len - off[j];
     }
-    const uint8_t *msgs[LEAF_BATCH] = {0};
-    size_t lens[LEAF_BATCH] = {0}, n = 0;
-    uint8_t hashes[LEAF_BATCH][32], *outs[LEAF_BATCH] = {0};
+    const uint8_t *msgs[TRIE_LEAF_BATCH] = {0};
+    size_t lens[TRIE_LEAF_BATCH] = {0}, n = 0;
+    uint8_t hashes[TRIE_LEAF_BATCH][32], *outs[TRIE_LEAF_BATCH] = {0};
     for (size_t j = 0; j < count; j++) {
-        leaf_ref *r = &refs[pos[j]];
+        trie_leaf_ref *r = &refs[pos[j]];
         if (len[j] < 32) { /* short leaves are embedded in their parent as they are */
             memcpy(r->bytes, scratch->data + off[j], len[j]);
             r->len = (uint8_t)len[j];
@@ -336,7 +320,7 @@ static void leaf_refs_batch(const braid_trie_kv *kv, const size_t *depth, leaf_r
     braid_keccak256_many(msgs, lens, n, outs);
     for (size_t j = 0, h = 0; j < count; j++) {
         if (len[j] < 32) continue;
-        leaf_ref *r = &refs[pos[j]];
+        trie_leaf_ref *r = &refs[pos[j]];
         r->bytes[0] = 0xa0; /* RLP string of 32 bytes */
         memcpy(r->bytes + 1, hashes[h++], 32);
         r->len = 33;
@@ -346,29 +330,29 @@ static void leaf_refs_batch(const braid_trie_kv *kv, const size_t *depth, leaf_r
 typedef struct leaf_job {
     const braid_trie_kv *kv;
     const size_t *depth;
-    leaf_ref *refs;
+    trie_leaf_ref *refs;
     size_t m;
 } leaf_job;
 
-/* Leaves [chunk * LEAF_BATCH, ...) of the job. */
+/* Leaves [chunk * TRIE_LEAF_BATCH, ...) of the job. */
 static void build_leaf_chunk(void *arg, size_t chunk, unsigned worker) {
     (void)worker;
     leaf_job *job = arg;
-    size_t first = chunk * LEAF_BATCH, count = job->m - first < LEAF_BATCH ? job->m - first : LEAF_BATCH;
-    size_t pos[LEAF_BATCH];
+    size_t first = chunk * TRIE_LEAF_BATCH, count = job->m - first < TRIE_LEAF_BATCH ? job->m - first : TRIE_LEAF_BATCH;
+    size_t pos[TRIE_LEAF_BATCH];
     for (size_t j = 0; j < count; j++) pos[j] = first + j;
     braid_buf scratch;
     braid_buf_init(&scratch);
-    leaf_refs_batch(job->kv, job->depth, job->refs, pos, count, &scratch);
+    trie_leaf_refs_batch(job->kv, job->depth, job->refs, pos, count, &scratch);
     braid_buf_free(&scratch);
 }
 
 /* The depth of each leaf of kv[0, m) (sorted, distinct, no key a prefix of another): one nibble past its
  * longest common prefix with either neighbour, i.e. just below the deepest branch on its path. */
-static void leaf_depths(const braid_trie_kv *kv, size_t m, size_t *depth) {
+void trie_leaf_depths(const braid_trie_kv *kv, size_t m, size_t *depth) {
     size_t prev = 0;
     for (size_t i = 0; i < m; i++) {
-        size_t next = i + 1 < m ? common_prefix(&kv[i], &kv[i + 1], 0) : 0;
+        size_t next = i + 1 < m ? trie_common_prefix(&kv[i], &kv[i + 1], 0) : 0;
         depth[i] = m == 1 ? 0 : (prev > next ? prev : next) + 1;
         prev = next;
     }
@@ -378,10 +362,10 @@ static void leaf_depths(const braid_trie_kv *kv, size_t m, size_t *depth) {
  * first, in batches, through `pf` when given: only the branches are then hashed one by one. */
 static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *root, const braid_parallel_for *pf) {
     size_t *depth = braid_xmalloc(m * sizeof *depth);
-    leaf_depths(kv, m, depth);
-    leaf_ref *refs = braid_xmalloc(m * sizeof *refs);
+    trie_leaf_depths(kv, m, depth);
+    trie_leaf_ref *refs = braid_xmalloc(m * sizeof *refs);
     leaf_job job = {kv, depth, refs, m};
-    size_t chunks = (m + LEAF_BATCH - 1) / LEAF_BATCH;
+    size_t chunks = (m + TRIE_LEAF_BATCH - 1) / TRIE_LEAF_BATCH;
     if (pf)
         pf->run(pf->ctx, chunks, build_leaf_chunk, &job);
     else
@@ -398,137 +382,8 @@ static void root_with_leaf_refs(const braid_trie_kv *kv, size_t m, braid_hash *r
 static bool prefix_free(const braid_trie_kv *kv, size_t m) {
     for (size_t i = 0; i + 1 < m; i++) {
         size_t shorter = nibble_len(&kv[i]) < nibble_len(&kv[i + 1]) ? nibble_len(&kv[i]) : nibble_len(&kv[i + 1]);
-        if (common_prefix(&kv[i], &kv[i + 1], 0) == shorter) return false;
+        if (trie_common_prefix(&kv[i], &kv[i + 1], 0) == shorter) return false;
     }
     return true;
 }
 
-/* ---- ordered tries filled leaf by leaf ---- */
-
-struct braid_ordered_trie {
-    size_t n;
-    uint8_t *keys;       /* rlp(i), 9 bytes apart */
-    braid_trie_kv *kv;   /* the keys in trie order (values unused: leaves come as refs) */
-    size_t *pos;         /* pos[i]: where rlp(i) sits in kv */
-    size_t *depth;       /* per kv entry: the nibble its leaf starts at */
-    leaf_ref *refs;      /* per kv entry */
-    braid_hash single;   /* n == 1: the root itself */
-};
-
-braid_ordered_trie *braid_ordered_trie_create(size_t n) {
-    braid_ordered_trie *t = braid_xcalloc(1, sizeof *t);
-    t->n = n;
-    t->keys = braid_xmalloc((n ? n : 1) * 9);
-    t->kv = braid_xmalloc((n ? n : 1) * sizeof *t->kv);
-    t->pos = braid_xmalloc((n ? n : 1) * sizeof *t->pos);
-    t->depth = braid_xmalloc((n ? n : 1) * sizeof *t->depth);
-    t->refs = braid_xmalloc((n ? n : 1) * sizeof *t->refs);
-    for (size_t i = 0; i < n; i++) {
-        braid_buf key = {t->keys + 9 * i, 0, 9}; /* rlp of a u64 fits: never grows */
-        braid_rlp_put_u64(&key, i);
-        t->kv[i] = (braid_trie_kv){t->keys + 9 * i, key.len, NULL, 0};
-    }
-    braid_trie_kv *tmp = braid_xmalloc((n ? n : 1) * sizeof *tmp);
-    merge_sort(t->kv, tmp, n);
-    free(tmp);
-    for (size_t k = 0; k < n; k++) t->pos[(size_t)(t->kv[k].key - t->keys) / 9] = k;
-    leaf_depths(t->kv, n, t->depth);
-    return t;
-}
-
-void braid_ordered_trie_destroy(braid_ordered_trie *t) {
-    if (!t) return;
-    free(t->keys);
-    free(t->kv);
-    free(t->pos);
-    free(t->depth);
-    free(t->refs);
-    free(t);
-}
-
-void braid_ordered_trie_set(braid_ordered_trie *t, size_t i, const uint8_t *value, size_t len) {
-    braid_ordered_trie_set_many(t, i, 1, &value, &len);
-}
-
-void braid_ordered_trie_set_many(braid_ordered_trie *t, size_t first, size_t count, const uint8_t *const *values,
-                                 const size_t *lens) {
-    if (t->n == 1) { /* the root node is hashed whatever its size */
-        braid_trie_kv kv = t->kv[0];
-        braid_buf b;
-        braid_buf_init(&b);
-        size_t m = braid_rlp_list_begin(&b);
-        put_path(&b, &kv, 0, nibble_len(&kv), true);
-        braid_rlp_put_bytes(&b, values[0], lens[0]);
-        braid_rlp_list_end(&b, m);
-        braid_keccak256(b.data, b.len, t->single.b);
-        braid_buf_free(&b);
-        return;
-    }
-    braid_buf scratch;
-    braid_buf_init(&scratch);
-    for (size_t done = 0; done < count;) {
-        size_t batch = count - done < LEAF_BATCH ? count - done : LEAF_BATCH, pos[LEAF_BATCH];
-        for (size_t j = 0; j < batch; j++) {
-            size_t k = t->pos[first + done + j];
-            pos[j] = k;
-            /* values are set only for the batch: the kv entries are this caller's while it owns the indexes */
-            t->kv[k].val = values[done + j];
-            t->kv[k].val_len = lens[done + j];
-        }
-        leaf_refs_batch(t->kv, t->depth, t->refs, pos, batch, &scratch);
-        done += batch;
-    }
-    braid_buf_free(&scratch);
-}
-
-void braid_ordered_trie_root(const braid_ordered_trie *t, braid_hash *root) {
-    if (t->n == 0) {
-        *root = BRAID_EMPTY_TRIE_ROOT;
-        return;
-    }
-    if (t->n == 1) {
-        *root = t->single;
-        return;
-    }
-    braid_buf scratch = {0};
-    braid_buf_reserve(&scratch, 4096);
-    encode_node(&scratch, t->kv, 0, t->n, 0, t->refs);
-    braid_keccak256(scratch.data, scratch.len, root->b);
-    braid_buf_free(&scratch);
-}
-
-int braid_trie_root_ordered(const braid_buf *values, size_t n, braid_hash *root) {
-    return braid_trie_root_ordered_parallel(values, n, root, NULL);
-}
-
-int braid_trie_root_ordered_parallel(const braid_buf *values, size_t n, braid_hash *root,
-                                     const braid_parallel_for *pf) {
-    /* rlp(i) is at most 9 bytes; the keys live in one block next to the pairs. */
-    braid_trie_kv *kvs = braid_xmalloc((n ? n : 1) * sizeof *kvs);
-    uint8_t *keys = braid_xmalloc((n ? n : 1) * 9);
-    braid_buf key = {0};
-    for (size_t i = 0; i < n; i++) {
-        braid_buf_clear(&key);
-        braid_rlp_put_u64(&key, i);
-        memcpy(keys + 9 * i, key.data, key.len);
-        kvs[i] = (braid_trie_kv){keys + 9 * i, key.len, values[i].data, values[i].len};
-    }
-    braid_buf_free(&key);
-    int rc = 0;
-    bool nonempty = true;
-    for (size_t i = 0; i < n; i++) nonempty &= values[i].len > 0;
-    if (pf && n >= 128 && nonempty) {
-        braid_trie_kv *tmp = braid_xmalloc(n * sizeof *tmp);
-        merge_sort(kvs, tmp, n);
-        free(tmp);
-        if (prefix_free(kvs, n))
-            root_with_leaf_refs(kvs, n, root, pf);
-        else
-            rc = braid_trie_root(kvs, n, root);
-    } else {
-        rc = braid_trie_root(kvs, n, root);
-    }
-    free(keys);
-    free(kvs);
-    return rc;
-}

@@ -146,7 +146,7 @@ static void check_message(const char *name, const uint8_t *msg, size_t len, cons
  * messages of every block count and odd lengths, in counts that leave remainders for every width. */
 static void test_many(void) {
     uint64_t seed = 88172645463325252ull;
-    size_t counts[] = {0, 1, 3, 4, 7, 8, 9, 17, 100, 1000};
+    size_t counts[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 100, 256, 257, 1000};
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
         size_t n = counts[c];
         const uint8_t **msgs = malloc((n + 1) * sizeof *msgs);

@@ -84,6 +84,24 @@ static void compare_ordered(size_t n, uint64_t seed) {
     braid_ordered_trie_root(t, &c);
     braid_ordered_trie_destroy(t);
     CHECKF(braid_hash_eq(&a, &c), "ordered trie of %zu values filled leaf by leaf", n);
+    /* In index order, in batches of random size, hashing the branches as they complete. */
+    t = braid_ordered_trie_create(n);
+    for (size_t i = 0; i < n;) {
+        size_t count = 1 + rnd(&seed) % 300;
+        if (count > n - i) count = n - i;
+        const uint8_t *v[300];
+        size_t len[300];
+        for (size_t k = 0; k < count; k++) {
+            v[k] = vals[i + k].data;
+            len[k] = vals[i + k].len;
+        }
+        braid_ordered_trie_set_many(t, i, count, v, len);
+        i += count;
+        braid_ordered_trie_advance(t, i);
+    }
+    braid_ordered_trie_root(t, &c);
+    braid_ordered_trie_destroy(t);
+    CHECKF(braid_hash_eq(&a, &c), "ordered trie of %zu values hashed as its leaves arrive", n);
     for (size_t i = 0; i < n; i++) braid_buf_free(&vals[i]);
     free(vals);
 }
