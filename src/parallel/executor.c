@@ -18,6 +18,13 @@
  * transactions, or made mostly of one sender's nonce chain, never pay for Block-STM. */
 #define MIN_PARALLEL_TXS 16
 #define PROBE_INTERVAL 16
+#define WARM_SAMPLES 2
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
 
 /* ---- parallel for, over the pool ---- */
 
@@ -79,6 +86,7 @@ void braid_executor_destroy(braid_executor *ex) {
         braid_buf_free(&ex->slots[i].log_data);
     }
     free(ex->slots);
+    free(ex->prev_same_to);
     block_scratch_destroy(ex->scratch, ex->threads);
     mv_destroy(ex->mv);
     sched_destroy(ex->sched);
@@ -181,43 +189,58 @@ static void work(void *arg, unsigned index) {
     }
 }
 
-/* A sender with several transactions writes its nonce and balance in each: the later ones would read
- * stale values and be re-executed, so those writes are declared up front as ESTIMATEs. Returns the
- * length of the longest such chain. */
-static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b) {
-    size_t n = b->n_txs, mask = 64, longest = 1;
+/* prev[i]: the last transaction before i with the same sender (by_sender) or the same callee, else
+ * NO_TX (creations call nobody). */
+static void link_previous(const braid_block *b, bool by_sender, uint32_t *prev) {
+    size_t n = b->n_txs, mask = 64;
     while (mask < n * 2) mask *= 2;
     mask--;
-    uint32_t *last = braid_xmalloc((mask + 1) * sizeof *last); /* index + 1 of the sender's last tx */
-    uint32_t *chain = braid_xcalloc(n, sizeof *chain);
-    memset(last, 0, (mask + 1) * sizeof *last);
+    uint32_t *last = braid_xcalloc(mask + 1, sizeof *last); /* index + 1 of the address's last tx */
     for (size_t i = 0; i < n; i++) {
-        const braid_address *s = &b->txs[i].tx.sender;
+        const braid_tx *tx = &b->txs[i].tx;
+        prev[i] = NO_TX;
+        if (!by_sender && tx->is_create) continue;
+        const braid_address *a = by_sender ? &tx->sender : &tx->to;
         uint64_t h;
-        memcpy(&h, s->b + 4, 8);
+        memcpy(&h, a->b + 4, 8);
         size_t k = (size_t)(h * 0x9e3779b97f4a7c15ull >> 20) & mask;
-        while (last[k] && !braid_address_eq(&b->txs[last[k] - 1].tx.sender, s)) k = (k + 1) & mask;
-        if (last[k]) {
-            size_t prev = last[k] - 1;
-            chain[i] = chain[prev] + 1;
-            if (chain[i] + 1 > longest) longest = chain[i] + 1;
-            tx_slot *slot = &ex->slots[prev];
-            mv_key keys[2] = {{.addr = *s, .kind = MV_INFO}, {.addr = *s, .kind = MV_BALANCE}};
-            for (int j = 0; j < 2; j++) {
-                mv_entry *e = mv_entry_get(ex->mv, 0, &keys[j]);
-                if (!e) break;
-                mv_value none = {0};
-                mv_write(ex->mv, 0, e, (uint32_t)prev, MV_ESTIMATE, &none);
-                if (slot->n_writes == slot->cap_writes) {
-                    slot->cap_writes = slot->cap_writes ? slot->cap_writes * 2 : 8;
-                    slot->writes = braid_xrealloc(slot->writes, slot->cap_writes * sizeof *slot->writes);
-                }
-                slot->writes[slot->n_writes++] = (stm_write){e, MV_ESTIMATE, none};
-            }
+        for (;; k = (k + 1) & mask) {
+            if (!last[k]) break;
+            const braid_tx *o = &b->txs[last[k] - 1].tx;
+            if (braid_address_eq(by_sender ? &o->sender : &o->to, a)) break;
         }
+        if (last[k]) prev[i] = last[k] - 1;
         last[k] = (uint32_t)i + 1;
     }
     free(last);
+}
+
+/* A sender with several transactions writes its nonce and balance in each: the later ones would read
+ * stale values and be re-executed, so those writes are declared up front as ESTIMATEs. Returns the
+ * length of the longest such chain. `prev` is scratch. */
+static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b, uint32_t *prev) {
+    size_t n = b->n_txs, longest = 1;
+    link_previous(b, true, prev);
+    uint32_t *chain = braid_xcalloc(n, sizeof *chain);
+    for (size_t i = 0; i < n; i++) {
+        if (prev[i] == NO_TX) continue;
+        chain[i] = chain[prev[i]] + 1;
+        if (chain[i] + 1 > longest) longest = chain[i] + 1;
+        tx_slot *slot = &ex->slots[prev[i]];
+        const braid_address *s = &b->txs[i].tx.sender;
+        mv_key keys[2] = {{.addr = *s, .kind = MV_INFO}, {.addr = *s, .kind = MV_BALANCE}};
+        for (int j = 0; j < 2; j++) {
+            mv_entry *e = mv_entry_get(ex->mv, 0, &keys[j]);
+            if (!e) break;
+            mv_value none = {0};
+            mv_write(ex->mv, 0, e, prev[i], MV_ESTIMATE, &none);
+            if (slot->n_writes == slot->cap_writes) {
+                slot->cap_writes = slot->cap_writes ? slot->cap_writes * 2 : 8;
+                slot->writes = braid_xrealloc(slot->writes, slot->cap_writes * sizeof *slot->writes);
+            }
+            slot->writes[slot->n_writes++] = (stm_write){e, MV_ESTIMATE, none};
+        }
+    }
     free(chain);
     return longest;
 }
@@ -259,21 +282,25 @@ static void commit_location(mv_entry *e, void *arg) {
     }
 }
 
-/* In block order: limits, validity, receipts; then the final state. Returns 1 when the block needs the
- * sequential path after all (nothing has been changed then). */
-static int commit(braid_executor *ex, const braid_block_options *opt, braid_block_result *out, int *rc) {
+/* A transaction deleted an account that may hold storage: the block needs the sequential path after
+ * all. Checked before anything is committed. */
+static bool needs_sequential(const braid_executor *ex) {
+    for (size_t i = 0; i < ex->run->block->n_txs; i++)
+        if (ex->slots[i].err == BRAID_TX_VALID && ex->slots[i].needs_sequential) return true;
+    return false;
+}
+
+/* In block order: limits, validity and receipts, each published (run->receipts_done) as it is made so
+ * that other workers hash it meanwhile. */
+static int commit_receipts(braid_executor *ex, braid_block_result *out) {
     const block_run *run = ex->run;
     size_t n = run->block->n_txs;
-    for (size_t i = 0; i < n; i++)
-        if (ex->slots[i].err == BRAID_TX_VALID && ex->slots[i].needs_sequential) return 1;
-    (void)opt;
-    *rc = 0;
     for (size_t i = 0; i < n; i++) {
         tx_slot *slot = &ex->slots[i];
-        if (block_check_tx_limits(run, i, out)) return *rc = -1, 0;
-        if (slot->err != BRAID_TX_VALID) return *rc = block_tx_failed(out, i, slot->err), 0;
+        if (block_check_tx_limits(run, i, out)) return -1;
+        if (slot->err != BRAID_TX_VALID) return block_tx_failed(out, i, slot->err);
         if (run->block->txs[i].tx.gas_limit > run->block->header.gas_limit - out->gas_used)
-            return *rc = block_tx_failed(out, i, BRAID_TX_ERR_GAS_LIMIT_REACHED), 0;
+            return block_tx_failed(out, i, BRAID_TX_ERR_GAS_LIMIT_REACHED);
         braid_receipt *r = block_add_receipt(run, i, &slot->outcome, out);
         r->n_logs = slot->n_logs;
         if (slot->n_logs) {
@@ -287,9 +314,14 @@ static int commit(braid_executor *ex, const braid_block_options *opt, braid_bloc
                 off += slot->logs[k].data_len;
             }
         }
-        memcpy(r->bloom, slot->bloom, sizeof r->bloom);
-        block_or_bloom(r, out);
+        if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
     }
+    return 0;
+}
+
+/* The final state of every location the block wrote, into the parent state. */
+static void commit_state(braid_executor *ex) {
+    const block_run *run = ex->run;
     commit_pass pass = {.ex = ex, .info = true};
     mv_for_each_written(ex->mv, commit_location, &pass);
     pass.info = false;
@@ -299,21 +331,24 @@ static int commit(braid_executor *ex, const braid_block_options *opt, braid_bloc
     mv_entry *e = mv_entry_get(ex->mv, 0, &key);
     braid_u256 balance;
     uint32_t blocking;
-    if (!e || !stm_beneficiary_balance(ex, e, (uint32_t)n, &balance, &blocking)) pass.broken = true;
+    if (!e || !stm_beneficiary_balance(ex, e, (uint32_t)run->block->n_txs, &balance, &blocking)) pass.broken = true;
     if (pass.broken) abort(); /* the scheduler let a block finish with a pending write */
     state_account *coinbase = state_account_get(ex->base, &run->env.coinbase);
     if (coinbase->exists) coinbase->balance = balance;
-    return 0;
 }
 
-/* ---- the sequential path, with its hashing on the other workers ----
+/* ---- receipts made on one worker, hashed on the others ----
  *
- * When transactions run one after another, the other cores need not idle: they hash the transactions'
- * leaves of the transactions trie at once, and each receipt's leaf as soon as the executing worker
- * publishes it, so that only the branches are left to hash at the end. */
+ * One worker produces the receipts in order: by executing the transactions one after another (the
+ * sequential path), or by committing what Block-STM executed. The other cores need not idle meanwhile:
+ * they hash the leaves of the transactions trie at once, and each receipt's bloom and leaf as soon as
+ * the producing worker publishes it, and the branches as their leaves complete, so that almost nothing
+ * is left to hash at the end. */
 
-typedef struct pipeline {
+typedef struct pipeline pipeline;
+struct pipeline {
     braid_executor *ex;
+    int (*produce)(pipeline *p); /* on worker 0: the receipts, published through receipts_done */
     const block_run *run;
     braid_state *state;
     const braid_block_options *opt;
@@ -333,7 +368,7 @@ typedef struct pipeline {
     struct {
         _Alignas(64) uint8_t bits[BRAID_BLOOM_SIZE];
     } * blooms; /* each hashing worker's share of the block's bloom */
-} pipeline;
+};
 
 #define HASH_BATCH 32
 #define ADVANCE_STEP 8
@@ -401,7 +436,7 @@ static void hash_leaves(pipeline *p, unsigned worker) {
 static void pipeline_work(void *arg, unsigned worker) {
     pipeline *p = arg;
     if (worker == 0) {
-        p->rc = block_run_txs(p->run, p->ex->workers[0].vm, p->state, p->opt, p->out);
+        p->rc = p->produce(p);
         atomic_store_explicit(&p->executed, true, memory_order_release);
     } else if (worker == 1) {
         /* laying out the tries is off the executing worker's path too */
@@ -413,14 +448,21 @@ static void pipeline_work(void *arg, unsigned worker) {
     hash_leaves(p, worker);
 }
 
-static int run_sequential(braid_executor *ex, block_run *run, braid_state *state, const braid_block_options *opt,
-                          braid_block_result *out) {
+static int produce_by_executing(pipeline *p) {
+    return block_run_txs(p->run, p->ex->workers[0].vm, p->state, p->opt, p->out);
+}
+
+static int produce_by_committing(pipeline *p) {
+    int rc = commit_receipts(p->ex, p->out);
+    if (rc == 0) commit_state(p->ex); /* while the others hash the last receipts */
+    return rc;
+}
+
+/* Produces the receipts with `produce` while the other workers hash, then finishes the block. */
+static int run_pipelined(braid_executor *ex, block_run *run, braid_state *state, const braid_block_options *opt,
+                         braid_block_result *out, int (*produce)(pipeline *p)) {
     size_t n = run->block->n_txs;
-    if (!ex->pool || n < MIN_PARALLEL_TXS) {
-        if (block_run_txs(run, ex->workers[0].vm, state, opt, out)) return -1;
-        return block_run_finish(run, state, opt, out);
-    }
-    pipeline p = {.ex = ex, .run = run, .state = state, .opt = opt, .out = out};
+    pipeline p = {.ex = ex, .produce = produce, .run = run, .state = state, .opt = opt, .out = out};
     atomic_store(&p.next_tx, 0);
     atomic_store(&p.next_receipt, 0);
     atomic_store(&p.receipts_done, 0);
@@ -458,9 +500,9 @@ static const char *sequential_reason(braid_executor *ex, const block_run *run, c
     if (opt->intermediate_roots && run->fork < BRAID_FORK_BYZANTIUM) return "intermediate state roots requested";
     if (ex->forced) return run->block->n_txs ? NULL : "no transactions";
     if (run->block->n_txs < MIN_PARALLEL_TXS) return "too few transactions to pay for parallelism";
-    bool know_stm = ex->ns_per_gas[PATH_STM] > 0, know_seq = ex->ns_per_gas[PATH_SEQUENTIAL] > 0;
-    if (!know_stm) return NULL;
-    if (!know_seq) return "measuring the sequential path";
+    /* Each path's first block runs cold (buffers growing, pages faulting in): two samples each first. */
+    if (ex->samples[PATH_STM] < WARM_SAMPLES) return NULL;
+    if (ex->samples[PATH_SEQUENTIAL] < WARM_SAMPLES) return "measuring the sequential path";
     bool stm_faster = ex->ns_per_gas[PATH_STM] < ex->ns_per_gas[PATH_SEQUENTIAL];
     if (++ex->blocks_since_probe >= PROBE_INTERVAL) {
         ex->blocks_since_probe = 0;
@@ -469,18 +511,15 @@ static const char *sequential_reason(braid_executor *ex, const block_run *run, c
     return stm_faster ? NULL : "measured faster than Block-STM on recent blocks";
 }
 
-static double now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
 
 /* Folds a block's time per gas into the path's moving average. */
 static void learn(braid_executor *ex, int path, double ns, uint64_t gas) {
     if (gas == 0 || ex->forced) return;
     double sample = ns / (double)gas;
     double *avg = &ex->ns_per_gas[path];
-    *avg = *avg > 0 ? 0.3 * *avg + 0.7 * sample : sample; /* recent blocks weigh most */
+    /* recent blocks weigh most; a cold first sample not at all */
+    *avg = ex->samples[path] == 1 ? sample : *avg > 0 ? 0.3 * *avg + 0.7 * sample : sample;
+    ex->samples[path]++;
 }
 
 int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_chain_config *cfg,
@@ -510,6 +549,8 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
             free(ex->slots);
             ex->slots = grown;
             ex->cap_slots = n;
+            free(ex->prev_same_to);
+            ex->prev_same_to = braid_xmalloc(n * sizeof *ex->prev_same_to);
         }
         for (size_t i = 0; i < n; i++) {
             ex->slots[i].n_reads = ex->slots[i].n_writes = 0;
@@ -530,7 +571,8 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
         }
         mv_begin(ex->mv, state, n, ex->threads);
         sched_begin(ex->sched, (uint32_t)n, ex->threads);
-        size_t longest = declare_nonce_chains(ex, block);
+        size_t longest = declare_nonce_chains(ex, block, ex->prev_same_to);
+        link_previous(block, false, ex->prev_same_to);
         if (longest * 2 > n && !ex->forced) {
             why = "one sender's nonce chain spans most of the block";
         } else {
@@ -541,14 +583,13 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
                 stats->suspensions += ex->workers[i].suspensions;
                 stats->validations += ex->workers[i].validations;
             }
-            int rc = 0;
             if (atomic_load(&ex->give_up) || !mv_ok(ex->mv))
                 why = "the block touches more locations than the multi-version table holds";
-            else if (commit(ex, opt, out, &rc))
+            else if (needs_sequential(ex))
                 why = "a transaction deleted an account that may hold storage";
             if (!why) {
+                int rc = run_pipelined(ex, &run, state, opt, out, produce_by_committing);
                 mv_end(ex->mv);
-                rc = rc ? rc : block_run_finish(&run, state, opt, out);
                 if (rc == 0) learn(ex, PATH_STM, now_ns() - start, out->gas_used);
                 return rc;
             }
@@ -557,7 +598,11 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
     }
     stats->sequential = true;
     stats->sequential_why = why;
-    int rc = run_sequential(ex, &run, state, opt, out);
+    int rc;
+    if (!ex->pool || n < MIN_PARALLEL_TXS)
+        rc = block_run_txs(&run, ex->workers[0].vm, state, opt, out) ? -1 : block_run_finish(&run, state, opt, out);
+    else
+        rc = run_pipelined(ex, &run, state, opt, out, produce_by_executing);
     bool measurable = ex->pool && n >= MIN_PARALLEL_TXS && !opt->intermediate_roots;
     if (rc == 0 && measurable) learn(ex, PATH_SEQUENTIAL, now_ns() - start, out->gas_used);
     return rc;

@@ -49,6 +49,9 @@ typedef struct mv_entry {
     mv_key key;
     atomic_int lock;
     bool listed; /* on its worker's list of written entries */
+    /* A read of this location failed validation in this block: transactions reading it wait for the
+     * previous transaction to the same contract (a scheduling hint, see stm_tx.c). */
+    atomic_bool contended;
     mv_value base; /* the parent state's value */
     mv_version *versions; /* `first` until a second version spills to the heap */
     _Atomic uint32_t n;

@@ -179,6 +179,14 @@ bool sched_add_dependency(scheduler *s, unsigned w, uint32_t tx, uint32_t blocki
     return true;
 }
 
+bool sched_executed(scheduler *s, uint32_t tx) {
+    tx_state *t = &s->txs[tx];
+    spin_lock(&t->lock);
+    bool executed = t->status == EXECUTED;
+    spin_unlock(&t->lock);
+    return executed;
+}
+
 static void set_ready(scheduler *s, uint32_t tx) {
     tx_state *t = &s->txs[tx];
     spin_lock(&t->lock);

@@ -31,6 +31,8 @@ sched_task sched_next_task(scheduler *s, unsigned w);
 /* The executing transaction read `blocking`'s ESTIMATE: true when it is now suspended until `blocking`
  * finishes; false when `blocking` already finished (execute again at once). */
 bool sched_add_dependency(scheduler *s, unsigned w, uint32_t tx, uint32_t blocking);
+/* Whether `tx`'s latest incarnation has executed (its writes are in multi-version memory). */
+bool sched_executed(scheduler *s, uint32_t tx);
 /* After an execution recorded its writes; may hand back its validation as the next task. */
 sched_task sched_finish_execution(scheduler *s, unsigned w, uint32_t tx, uint32_t incarnation,
                                   bool wrote_new_location);

@@ -37,7 +37,6 @@ typedef struct tx_slot {
     braid_log *logs; /* data points into log_data */
     size_t n_logs, cap_logs;
     braid_buf log_data;
-    uint8_t bloom[BRAID_BLOOM_SIZE]; /* of the logs, computed on the worker */
     bool needs_sequential; /* deleted an account that may have had storage */
     /* The fee this transaction paid the beneficiary, kept out of multi-version memory so that the fees
      * of a block never conflict; fee_ready is 0 until recorded and again while the transaction is
@@ -48,6 +47,7 @@ typedef struct tx_slot {
 } tx_slot;
 
 enum { RUN_OK = 0, RUN_BLOCKED = 1, RUN_FULL = 2 };
+#define NO_TX UINT32_MAX
 enum { PATH_SEQUENTIAL = 0, PATH_STM = 1 };
 
 typedef struct worker {
@@ -87,9 +87,11 @@ struct braid_executor {
     scheduler *sched;
     tx_slot *slots;
     size_t cap_slots;
+    uint32_t *prev_same_to; /* per transaction: the previous one calling the same address, or NO_TX */
     bool chaos;
     bool forced; /* BRAID_STM_MIN_TXS set: every block with transactions takes the parallel path */
     double ns_per_gas[2];        /* moving averages per path (0: not measured yet) */
+    unsigned samples[2];         /* blocks measured per path */
     unsigned blocks_since_probe;
     braid_parallel_for pf;
     block_scratch *scratch; /* per worker, for the block's encodings (block_run.scratch) */

@@ -70,9 +70,22 @@ static mv_entry *entry_of(worker *w, const mv_key *key) {
     return e;
 }
 
+/* Reading a location that has already cost this block an abort (a pair's reserves, a much-credited
+ * balance) most likely conflicts with the previous transaction to the same contract: while that one
+ * has not executed, wait for it, as for an ESTIMATE, instead of running on a value about to change.
+ * Only ever a wait on a lower transaction, so it can neither deadlock nor change a result. */
+static void wait_if_contended(worker *w, const mv_entry *e) {
+    if (!atomic_load_explicit(&e->contended, memory_order_relaxed)) return;
+    uint32_t prev = w->ex->prev_same_to[w->tx];
+    if (prev == NO_TX || sched_executed(w->ex->sched, prev)) return;
+    w->blocking = prev;
+    longjmp(w->jump, RUN_BLOCKED);
+}
+
 static mv_value read_location(worker *w, const mv_key *key) {
     braid_executor *ex = w->ex;
     mv_entry *e = entry_of(w, key);
+    wait_if_contended(w, e);
     mv_value v;
     bool beneficiary = key->kind == MV_BALANCE && braid_address_eq(&key->addr, &ex->run->env.coinbase);
     if (beneficiary ? !stm_beneficiary_balance(ex, e, w->tx, &v.u, &w->blocking)
@@ -192,9 +205,7 @@ static void save_outcome(worker *w, tx_slot *slot, braid_tx_error err, const bra
         braid_buf_append(&slot->log_data, logs[i].data, logs[i].data_len);
     }
     /* data pointers are fixed up at commit, once log_data no longer moves */
-    slot->n_logs = n;
-    memset(slot->bloom, 0, sizeof slot->bloom);
-    for (size_t i = 0; i < n; i++) braid_bloom_add_log(slot->bloom, &logs[i]);
+    slot->n_logs = n; /* their bloom is computed after the parallel section, batched with the others' */
 }
 
 int stm_run_tx(worker *w, uint32_t tx) {
@@ -323,6 +334,7 @@ bool stm_validate(braid_executor *ex, worker *w, uint32_t tx) {
             valid = stm_beneficiary_balance(ex, r->e, tx, &now.u, &blocking) && braid_u256_eq(now.u, r->v.u);
         else
             valid = mv_read(ex->mv, r->e, tx, &now, &blocking) == MV_READ_OK && mv_value_eq(r->e, &now, &r->v);
+        if (!valid) atomic_store_explicit(&r->e->contended, true, memory_order_relaxed);
     }
     spin_unlock(&slot->lock);
     stm_chaos(w);
