@@ -44,6 +44,27 @@ static inline void copy_padded(uint8_t *dst, uint64_t size, const uint8_t *src, 
     memset(dst + n, 0, size - n);
 }
 
+void vm_keccak(braid_vm *vm, const uint8_t *data, size_t size, uint8_t out[32]) {
+    if (size == 0 || size > VM_KECCAK_MEMO_MAX) {
+        braid_keccak256(data, size, out);
+        return;
+    }
+    uint64_t h = size, w;
+    for (size_t i = 0; i + 8 <= size; i += 8) {
+        memcpy(&w, data + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    }
+    vm_keccak_memo *m = &vm->memo[(h >> 59) & (VM_KECCAK_MEMO - 1)];
+    if (m->len == size && memcmp(m->input, data, size) == 0) {
+        memcpy(out, m->hash, 32);
+        return;
+    }
+    braid_keccak256(data, size, out);
+    m->len = (uint8_t)size;
+    memcpy(m->input, data, size);
+    memcpy(m->hash, out, 32);
+}
+
 static braid_u256 block_hash(braid_vm *vm, braid_u256 n) {
     uint64_t current = vm->block->number;
     if (!braid_u256_fits_u64(n) || n.w[0] >= current || current - n.w[0] > 256) return BRAID_U256_ZERO;

@@ -22,6 +22,17 @@ typedef struct vm_frame {
     braid_code initcode_code;
 } vm_frame;
 
+/* KECCAK256 results for short inputs, remembered: a contract that reads and then writes a mapping entry
+ * (a token balance) hashes the same 64 bytes twice in one transaction. A pure function, so entries
+ * never go stale. Direct-mapped. */
+#define VM_KECCAK_MEMO 16
+#define VM_KECCAK_MEMO_MAX 64
+typedef struct vm_keccak_memo {
+    uint8_t len; /* 0: empty (empty input is not remembered) */
+    uint8_t input[VM_KECCAK_MEMO_MAX];
+    uint8_t hash[32];
+} vm_keccak_memo;
+
 struct braid_vm {
     braid_state *state;
     braid_fork fork;
@@ -29,8 +40,12 @@ struct braid_vm {
     const braid_tx_env *tx;
     const int32_t *costs; /* braid_gas_costs[fork] */
     const braid_tracer *tracer;
+    vm_keccak_memo memo[VM_KECCAK_MEMO];
     vm_frame frames[BRAID_MAX_CALL_DEPTH + 1];
 };
+
+/* keccak256(data[0, size)) through the memo. */
+void vm_keccak(braid_vm *vm, const uint8_t *data, size_t size, uint8_t out[32]);
 
 typedef struct vm_returndata {
     const uint8_t *data;
