@@ -17,6 +17,37 @@ enum {
 #undef X
 };
 
+/* Stack words are moved limb by limb: most are written that way (results computed in registers), and
+ * a 16-byte load of two 8-byte stores just made cannot be forwarded from the store buffer, which
+ * stalls the load for the whole store's retirement. The empty asm keeps the compiler from merging the
+ * limbs back into vector moves. */
+static inline void stack_copy(braid_u256 *dst, const braid_u256 *src) {
+    uint64_t a = src->w[0], b = src->w[1], c = src->w[2], d = src->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    dst->w[0] = a, dst->w[1] = b, dst->w[2] = c, dst->w[3] = d;
+}
+
+static inline void stack_swap(braid_u256 *x, braid_u256 *y) {
+    uint64_t a = x->w[0], b = x->w[1], c = x->w[2], d = x->w[3];
+    uint64_t e = y->w[0], f = y->w[1], g = y->w[2], h = y->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h));
+    x->w[0] = e, x->w[1] = f, x->w[2] = g, x->w[3] = h;
+    y->w[0] = a, y->w[1] = b, y->w[2] = c, y->w[3] = d;
+}
+
+/* The word as a u64, or UINT64_MAX (never a valid code offset) when it does not fit. */
+static inline uint64_t stack_u64(const braid_u256 *v) {
+    uint64_t hi = v->w[1] | v->w[2] | v->w[3];
+    __asm__("" : "+r"(hi));
+    return hi ? UINT64_MAX : v->w[0];
+}
+
+static inline bool stack_nonzero(const braid_u256 *v) {
+    uint64_t a = v->w[0], b = v->w[1], c = v->w[2], d = v->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    return (a | b | c | d) != 0;
+}
+
 static inline uint64_t load_be64(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, 8);

@@ -157,6 +157,19 @@ static state_account *account_find(const braid_state *s, const braid_address *ad
     }
 }
 
+void state_prefetch_index(const braid_state *s, const braid_address *addr) {
+    if (s->index) __builtin_prefetch(&s->index[address_hash(addr) & s->index_mask]);
+}
+
+void state_prefetch_account(const braid_state *s, const braid_address *addr) {
+    if (!s->index) return;
+    const state_account *a = s->index[address_hash(addr) & s->index_mask];
+    if (a) { /* the first in the probe sequence: most often the account itself */
+        __builtin_prefetch(a);
+        __builtin_prefetch((const char *)a + 64);
+    }
+}
+
 state_account *state_account_get(braid_state *s, const braid_address *addr) {
     state_account *a = account_find(s, addr);
     if (a) return a;

@@ -93,6 +93,10 @@ void braid_code_find_jumpdests(const uint8_t *code, size_t len, uint64_t *bitmap
 void state_begin_tx(braid_state *s, braid_fork fork);
 
 /* The account record for `addr`, loading it from the source on first use (never NULL; check ->exists). */
+/* Prefetch hints for an account about to be used: its index slot, then (a step later, once the slot
+ * has arrived) the account record it points to. */
+void state_prefetch_index(const braid_state *s, const braid_address *addr);
+void state_prefetch_account(const braid_state *s, const braid_address *addr);
 state_account *state_account_get(braid_state *s, const braid_address *addr);
 
 /* EIP-2929: marks the account warm; returns true if it was cold. */
