@@ -24,6 +24,7 @@ typedef struct bench_result {
     double par_median, par_min;
     double root_median;    /* the post-state root, computed after each execute call, outside its timing */
     braid_stm_stats stats; /* of the last parallel run */
+    unsigned stm_runs;     /* timed parallel runs that took Block-STM (the others ran in order) */
     braid_hash state_root, receipts_root;
 } bench_result;
 

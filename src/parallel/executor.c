@@ -1,6 +1,7 @@
 /* The Block-STM executor: the sequential phases of a block around a parallel section in which the
  * workers execute and validate transactions under the scheduler, then an in-order commit that builds the
  * receipts and applies the final writes to the parent state. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -503,8 +504,13 @@ static const char *sequential_reason(braid_executor *ex, const block_run *run, c
     /* Each path's first block runs cold (buffers growing, pages faulting in): two samples each first. */
     if (ex->samples[PATH_STM] < WARM_SAMPLES) return NULL;
     if (ex->samples[PATH_SEQUENTIAL] < WARM_SAMPLES) return "measuring the sequential path";
-    bool stm_faster = ex->ns_per_gas[PATH_STM] < ex->ns_per_gas[PATH_SEQUENTIAL];
-    if (++ex->blocks_since_probe >= PROBE_INTERVAL) {
+    double stm = ex->ns_per_gas[PATH_STM], seq = ex->ns_per_gas[PATH_SEQUENTIAL];
+    bool stm_faster = stm < seq;
+    /* The other path is re-measured now and then, less often the further behind it was: a probe of a
+     * path three times slower costs two blocks' time. */
+    double gap = stm_faster ? seq / stm : stm / seq;
+    unsigned interval = gap > 2 ? PROBE_INTERVAL * 4 : gap > 1.3 ? PROBE_INTERVAL * 2 : PROBE_INTERVAL;
+    if (++ex->blocks_since_probe >= interval) {
         ex->blocks_since_probe = 0;
         return stm_faster ? "re-measuring the sequential path" : NULL;
     }
@@ -517,6 +523,14 @@ static void learn(braid_executor *ex, int path, double ns, uint64_t gas) {
     if (gas == 0 || ex->forced) return;
     double sample = ns / (double)gas;
     double *avg = &ex->ns_per_gas[path];
+    /* A block far off its path's average means the workload changed (every figure here is per gas of
+     * one kind of block): this path starts its average afresh, and the other path is re-measured at
+     * the next block, its old average dropped. */
+    if (ex->samples[path] >= WARM_SAMPLES && (sample > 1.5 * *avg || sample < *avg / 1.5)) {
+        *avg = sample;
+        if (ex->samples[!path] > 1) ex->samples[!path] = 1;
+        return;
+    }
     /* recent blocks weigh most; a cold first sample not at all */
     *avg = ex->samples[path] == 1 ? sample : *avg > 0 ? 0.3 * *avg + 0.7 * sample : sample;
     ex->samples[path]++;
@@ -568,6 +582,7 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
                 w->overlay_codes = braid_state_codes(state);
             }
             w->executions = w->aborts = w->suspensions = w->validations = 0;
+            w->block_tag++; /* a new table: entries found in earlier blocks are gone */
         }
         mv_begin(ex->mv, state, n, ex->threads);
         sched_begin(ex->sched, (uint32_t)n, ex->threads);

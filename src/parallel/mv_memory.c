@@ -8,7 +8,7 @@
 #define ENTRIES_PER_CHUNK 1024
 /* Table slots per transaction (the table is kept at most 70% full); a block that touches more
  * locations falls back to sequential execution. */
-#define SLOTS_PER_TX 24
+#define SLOTS_PER_TX 12
 #define MAX_PROBES 256
 
 typedef struct arena {
@@ -70,7 +70,7 @@ void mv_destroy(mv_memory *m) {
 
 void mv_begin(mv_memory *m, const braid_state *base, size_t n_txs, unsigned workers) {
     m->base = base;
-    size_t want = (n_txs + 64) * SLOTS_PER_TX, size = 1024;
+    size_t want = (n_txs + 64) * SLOTS_PER_TX, size = 1 << 14; /* small blocks may still write a lot */
     while (size < want) size *= 2;
     if (size - 1 != m->mask) {
         free((void *)m->table);

@@ -50,6 +50,8 @@ enum { RUN_OK = 0, RUN_BLOCKED = 1, RUN_FULL = 2 };
 #define NO_TX UINT32_MAX
 enum { PATH_SEQUENTIAL = 0, PATH_STM = 1 };
 
+#define ENTRY_CACHE 256
+
 typedef struct worker {
     _Alignas(64) struct braid_executor *ex;
     unsigned index;
@@ -66,14 +68,15 @@ typedef struct worker {
     stm_write *writes;
     uint32_t n_writes, cap_writes;
     mv_entry **seen; /* scratch set for comparing large write sets */
-    /* The entries this execution already found, so that reading an account's balance after its info,
-     * and writing what it read, skip the shared table. Valid when tag == run_tag. */
+    /* Entries this worker already found in this block, so that hot locations (a token's code, a pair's
+     * reserves) and an account's balance after its info skip the shared table: an entry stays where it
+     * is for the whole block. Direct-mapped; valid when tag == block_tag. */
     struct {
         uint64_t tag, hash;
         mv_key key;
         mv_entry *e; /* the table's entry: an account's info entry, or a slot's */
-    } cache[32];
-    uint64_t run_tag;
+    } cache[ENTRY_CACHE];
+    uint64_t block_tag;
     size_t seen_mask;
     uint64_t rng; /* chaos mode */
     uint64_t executions, aborts, suspensions, validations;

@@ -59,11 +59,11 @@ static inline bool same_location(const mv_key *a, const mv_key *b) {
 static mv_entry *entry_of(worker *w, const mv_key *key) {
     uint64_t h = mv_key_hash(key);
     size_t offset = key->kind == MV_BALANCE;
-    __typeof__(w->cache[0]) *c = &w->cache[h & 31];
-    if (c->tag == w->run_tag && c->hash == h && same_location(&c->key, key)) return c->e + offset;
+    __typeof__(w->cache[0]) *c = &w->cache[h & (ENTRY_CACHE - 1)];
+    if (c->tag == w->block_tag && c->hash == h && same_location(&c->key, key)) return c->e + offset;
     mv_entry *e = mv_entry_get_hashed(w->ex->mv, w->index, key, h);
     if (!e) longjmp(w->jump, RUN_FULL);
-    c->tag = w->run_tag;
+    c->tag = w->block_tag;
     c->hash = h;
     c->key = *key;
     c->e = e - offset;
@@ -215,7 +215,6 @@ int stm_run_tx(worker *w, uint32_t tx) {
     w->tx = tx;
     w->n_reads = 0;
     w->n_writes = 0;
-    w->run_tag++;
     stm_chaos(w);
     braid_state_reset(w->overlay);
     int jumped = setjmp(w->jump);
