@@ -44,6 +44,7 @@ for b in build build-asan; do
   tally "blocktest command line$suffix" tests/cli/test_blocktest_cli.sh "$b/braid"
   tally "block: mainnet blocks, bad input$suffix" tests/cli/test_block_cli.sh "$b/braid"
   tally "bench: all workloads, bad options$suffix" tests/cli/test_bench_cli.sh "$b/braid"
+  tally "evmbench: format, checks, bad options$suffix" tests/cli/test_evmbench_cli.sh "$b/braid"
   tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
   tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done

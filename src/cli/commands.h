@@ -6,5 +6,6 @@ int cmd_statetest(int argc, char **argv);
 int cmd_blocktest(int argc, char **argv);
 int cmd_block(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_evmbench(int argc, char **argv);
 
 #endif

@@ -101,8 +101,9 @@ static void *worker(void *arg) {
         pthread_mutex_lock(&rs->lock);
         if (rep.text.len) {
             if (rs->run->progress) fputs("\r\033[K", stderr);
-            fwrite(rep.text.data, 1, rep.text.len, stdout);
-            fflush(stdout);
+            FILE *to = rs->run->report_to ? rs->run->report_to : stdout;
+            fwrite(rep.text.data, 1, rep.text.len, to);
+            fflush(to);
         }
         rs->passed += rep.passed;
         rs->failed += rep.failed;
@@ -143,7 +144,7 @@ int fixture_run_paths(const fixture_run *run, char **paths, int n_paths) {
     pthread_attr_destroy(&attr);
     if (run->progress) fputs("\r\033[K", stderr);
     fprintf(stderr, "%zu files in %.1fs\n", rs.files.n, elapsed(&rs.start));
-    printf("%zu passed, %zu failed\n", rs.passed, rs.failed);
+    fprintf(run->report_to ? run->report_to : stdout, "%zu passed, %zu failed\n", rs.passed, rs.failed);
 
     for (size_t i = 0; i < rs.files.n; i++) free(rs.files.paths[i]);
     free(rs.files.paths);

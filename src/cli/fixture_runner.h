@@ -28,6 +28,7 @@ typedef struct fixture_run {
     const braid_tracer *tracer; /* installed on every worker's vm, or NULL */
     fixture_file_fn run_file;
     void *arg;
+    FILE *report_to; /* failure lines and the summary (NULL: stdout) */
 } fixture_run;
 
 /* Collects `paths` and runs them. Returns the exit status: 0 when everything passed, 1 when something

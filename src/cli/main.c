@@ -13,6 +13,7 @@ static const struct {
     {"blocktest", cmd_blocktest, "run ethereum/tests blockchain tests (BlockchainTests format)"},
     {"block", cmd_block, "execute one real block (RPC JSON + prestateTracer pre-state) and check it"},
     {"bench", cmd_bench, "time sequential against parallel execution on synthetic blocks"},
+    {"evmbench", cmd_evmbench, "time the interpreter on state-test files (the evm-benchmarks suite)"},
 };
 
 static void usage(FILE *out) {

@@ -40,6 +40,7 @@ typedef struct st_test {
     braid_tx base; /* fields shared by every case */
     bool base_valid; /* false when a shared field does not parse (every case must then be rejected) */
     json_t *data, *gas_limits, *values, *access_lists;
+    const json_t *labels; /* _info.labels: data index (as a string) -> label */
     braid_hash *blob_hashes;
 } st_test;
 
@@ -207,9 +208,23 @@ static void free_test(st_test *t) {
     free(t->blob_hashes);
 }
 
-/* Runs one (fork, indexes) case. Returns NULL when it passes, or a description of the difference. */
+static braid_state *new_state(const st_test *t, braid_code_cache *codes) {
+    braid_state *state = braid_state_create(codes, NULL);
+    for (size_t i = 0; i < t->n_accounts; i++) {
+        const st_account *a = &t->accounts[i];
+        braid_state_put_account(state, &a->addr, a->nonce, a->balance, a->code);
+        for (size_t j = 0; j < a->n_slots; j++) braid_state_put_storage(state, &a->addr, a->keys[j], a->values[j]);
+    }
+    return state;
+}
+
+braid_state *statetest_case_state(const statetest_case *c) { return new_state(c->test, c->codes); }
+
+/* Runs one (fork, indexes) case. Returns NULL when it passes, or a description of the difference. A
+ * passing case then goes to opt->on_case. */
 static const char *run_case(const st_test *t, braid_fork fork, const json_t *post, braid_vm *vm,
-                            braid_code_cache *codes, const statetest_options *opt, char *detail, size_t detail_len) {
+                            braid_code_cache *codes, const statetest_options *opt, fixture_report *rep,
+                            char *detail, size_t detail_len) {
     const json_t *idx = json_object_get(post, "indexes");
     uint64_t di, gi, vi;
     if (braid_json_u64(json_object_get(idx, "data"), &di) || braid_json_u64(json_object_get(idx, "gas"), &gi) ||
@@ -243,12 +258,7 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
     if (fork >= BRAID_FORK_CANCUN && t->has_excess_blob_gas)
         env.blob_base_fee = braid_blob_base_fee(braid_u256_fits_u64(t->excess_blob_gas) ? t->excess_blob_gas.w[0] : UINT64_MAX);
 
-    braid_state *state = braid_state_create(codes, NULL);
-    for (size_t i = 0; i < t->n_accounts; i++) {
-        const st_account *a = &t->accounts[i];
-        braid_state_put_account(state, &a->addr, a->nonce, a->balance, a->code);
-        for (size_t j = 0; j < a->n_slots; j++) braid_state_put_storage(state, &a->addr, a->keys[j], a->values[j]);
-    }
+    braid_state *state = new_state(t, codes);
 
     braid_tx_error err = BRAID_TX_ERR_TYPE_NOT_SUPPORTED;
     braid_tx_outcome outcome;
@@ -265,9 +275,6 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
         fprintf(opt->trace, "{\"stateRoot\":\"%s\"}\n", h);
     }
     braid_state_destroy(state);
-    braid_buf_free(&data);
-    free(al.entries);
-    free(al.keys);
 
     const char *why = NULL;
     char got[67], want[67];
@@ -289,6 +296,17 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
         snprintf(detail, detail_len, "logs hash %s, expected %s", got, want);
         why = detail;
     }
+    if (!why && opt->on_case && err == BRAID_TX_VALID) {
+        char index[24];
+        snprintf(index, sizeof index, "%llu", (unsigned long long)di);
+        const json_t *label = json_object_get(t->labels, index);
+        statetest_case c = {t->file, t->name, json_is_string(label) ? json_string_value(label) : NULL, fork, di, gi, vi,
+                            &tx, &env, t, codes};
+        opt->on_case(&c, vm, opt->on_case_arg, rep);
+    }
+    braid_buf_free(&data);
+    free(al.entries);
+    free(al.keys);
     return why;
 }
 
@@ -296,6 +314,9 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
                      fixture_report *rep) {
     st_test t;
     memset(&t, 0, sizeof t);
+    t.file = path;
+    t.name = name;
+    t.labels = json_object_get(json_object_get(jt, "_info"), "labels");
     char why[256] = "";
     braid_code_cache *codes = braid_code_cache_create();
     if (load_pre(&t, json_object_get(jt, "pre"), codes, why, sizeof why) == 0 &&
@@ -323,7 +344,7 @@ static void run_test(const char *path, const char *name, const json_t *jt, const
             for (size_t i = 0; i < json_array_size(cases); i++) {
                 const json_t *c = json_array_get(cases, i);
                 char detail[512];
-                const char *diff = run_case(&t, fork, c, vm, codes, opt, detail, sizeof detail);
+                const char *diff = run_case(&t, fork, c, vm, codes, opt, rep, detail, sizeof detail);
                 if (!diff) {
                     rep->passed++;
                     continue;
