@@ -21,6 +21,18 @@ enum {
  * a 16-byte load of two 8-byte stores just made cannot be forwarded from the store buffer, which
  * stalls the load for the whole store's retirement. The empty asm keeps the compiler from merging the
  * limbs back into vector moves. */
+static inline braid_u256 stack_load(const braid_u256 *p) {
+    uint64_t a = p->w[0], b = p->w[1], c = p->w[2], d = p->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    return (braid_u256){{a, b, c, d}};
+}
+
+static inline void stack_store(braid_u256 *p, braid_u256 v) {
+    uint64_t a = v.w[0], b = v.w[1], c = v.w[2], d = v.w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    p->w[0] = a, p->w[1] = b, p->w[2] = c, p->w[3] = d;
+}
+
 static inline void stack_copy(braid_u256 *dst, const braid_u256 *src) {
     uint64_t a = src->w[0], b = src->w[1], c = src->w[2], d = src->w[3];
     __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
@@ -46,6 +58,48 @@ static inline bool stack_nonzero(const braid_u256 *v) {
     uint64_t a = v->w[0], b = v->w[1], c = v->w[2], d = v->w[3];
     __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
     return (a | b | c | d) != 0;
+}
+
+/* SHL, SHR and SAR: the limbs of x in a padded array, so that each result limb is one funnel shift of two
+ * neighbours (no branch on the shift's limb and bit counts). */
+static inline bool shift_fits(const braid_u256 *shift) {
+    return (shift->w[1] | shift->w[2] | shift->w[3]) == 0 && shift->w[0] < 256;
+}
+
+static inline void op_shl(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x) {
+    if (!shift_fits(shift)) {
+        *r = BRAID_U256_ZERO;
+        return;
+    }
+    unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
+    braid_u256 v = stack_load(x);
+    uint64_t w[8] = {0, 0, 0, 0, v.w[0], v.w[1], v.w[2], v.w[3]};
+    for (unsigned i = 0; i < 4; i++) {
+        unsigned __int128 v = (unsigned __int128)w[4 + i - q] << 64 | w[3 + i - q];
+        r->w[i] = (uint64_t)((v << b) >> 64);
+    }
+}
+
+static inline void shift_right_fill(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x, uint64_t fill) {
+    if (!shift_fits(shift)) {
+        r->w[0] = r->w[1] = r->w[2] = r->w[3] = fill;
+        return;
+    }
+    unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
+    braid_u256 v = stack_load(x);
+    uint64_t w[8] = {v.w[0], v.w[1], v.w[2], v.w[3], fill, fill, fill, fill};
+    for (unsigned i = 0; i < 4; i++) {
+        unsigned __int128 v = (unsigned __int128)w[i + q + 1] << 64 | w[i + q];
+        r->w[i] = (uint64_t)(v >> b);
+    }
+}
+
+static inline void op_shr(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x) {
+    shift_right_fill(r, shift, x, 0);
+}
+
+static inline void op_sar(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x) {
+    shift_right_fill(r, shift, x, (uint64_t)((int64_t)x->w[3] >> 63));
 }
 
 static inline uint64_t load_be64(const uint8_t *p) {
