@@ -72,8 +72,8 @@ static inline void op_shl(braid_u256 *r, const braid_u256 *shift, const braid_u2
         return;
     }
     unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
-    braid_u256 v = stack_load(x);
-    uint64_t w[8] = {0, 0, 0, 0, v.w[0], v.w[1], v.w[2], v.w[3]};
+    braid_u256 xv = stack_load(x);
+    uint64_t w[8] = {0, 0, 0, 0, xv.w[0], xv.w[1], xv.w[2], xv.w[3]};
     for (unsigned i = 0; i < 4; i++) {
         unsigned __int128 v = (unsigned __int128)w[4 + i - q] << 64 | w[3 + i - q];
         r->w[i] = (uint64_t)((v << b) >> 64);
@@ -86,8 +86,8 @@ static inline void shift_right_fill(braid_u256 *r, const braid_u256 *shift, cons
         return;
     }
     unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
-    braid_u256 v = stack_load(x);
-    uint64_t w[8] = {v.w[0], v.w[1], v.w[2], v.w[3], fill, fill, fill, fill};
+    braid_u256 xv = stack_load(x);
+    uint64_t w[8] = {xv.w[0], xv.w[1], xv.w[2], xv.w[3], fill, fill, fill, fill};
     for (unsigned i = 0; i < 4; i++) {
         unsigned __int128 v = (unsigned __int128)w[i + q + 1] << 64 | w[i + q];
         r->w[i] = (uint64_t)(v >> b);
@@ -108,6 +108,20 @@ static inline uint64_t load_be64(const uint8_t *p) {
     return __builtin_bswap64(v);
 }
 
+/* A big-endian 32-byte word (memory, call data, a hash) onto the stack and back, through general
+ * registers like every stack word (see stack_copy). */
+static inline void word_from_be(braid_u256 *dst, const uint8_t *p) {
+    stack_store(dst, (braid_u256){{load_be64(p + 24), load_be64(p + 16), load_be64(p + 8), load_be64(p)}});
+}
+
+static inline void word_to_be(uint8_t *p, const braid_u256 *src) {
+    braid_u256 v = stack_load(src);
+    for (int i = 0; i < 4; i++) {
+        uint64_t be = __builtin_bswap64(v.w[i]);
+        memcpy(p + 8 * (3 - i), &be, 8);
+    }
+}
+
 /* PUSHn's immediate as limbs, straight from the code (n is a constant in every caller). Reading 8 bytes
  * from the start of a short immediate stays inside the code's zero padding. */
 static inline braid_u256 load_push(const uint8_t *p, unsigned n) {
@@ -116,6 +130,10 @@ static inline braid_u256 load_push(const uint8_t *p, unsigned n) {
     for (unsigned i = 0; i < full; i++) v.w[i] = load_be64(p + n - 8 * (i + 1));
     if (part) v.w[full] = load_be64(p) >> ((64 - 8 * part) & 63);
     return v;
+}
+
+static inline void push_immediate(braid_u256 *dst, const uint8_t *p, unsigned n) {
+    stack_store(dst, load_push(p, n));
 }
 
 /* Copies `size` bytes of `src` starting at `src_off` into dst, zero-filling past the end of src. */
