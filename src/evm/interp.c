@@ -185,7 +185,7 @@ static void emit_log(braid_state *s, const braid_address *addr, const braid_u256
     state_emit_log(s, addr, topics, n, data, len);
 }
 
-bool vm_memory_grow(braid_buf *mem, uint64_t end, int64_t *gas) {
+bool vm_memory_grow_slow(braid_buf *mem, uint64_t end, int64_t *gas) {
     if (end > MEMORY_LIMIT) return false;
     int64_t old_words = (int64_t)(mem->len / 32), new_words = (int64_t)((end + 31) / 32);
     int64_t cost = (3 * new_words + new_words * new_words / 512) - (3 * old_words + old_words * old_words / 512);

@@ -58,7 +58,19 @@ vm_frame *vm_frame_at(braid_vm *vm, int depth);
 braid_result vm_execute(braid_vm *vm, const braid_message *msg, const braid_code *code);
 
 /* Memory: grows the frame memory to cover [0, end) charging the expansion cost; false when out of gas. */
-bool vm_memory_grow(braid_buf *mem, uint64_t end, int64_t *gas);
+bool vm_memory_grow_slow(braid_buf *mem, uint64_t end, int64_t *gas);
+static inline bool vm_memory_grow(braid_buf *mem, uint64_t end, int64_t *gas) {
+    /* Most growth is a word or two into capacity already there (structures allocated one by one). */
+    size_t new_len = (size_t)((end + 31) / 32) * 32;
+    if (end > MEMORY_LIMIT || new_len > mem->cap || new_len - mem->len > 64) return vm_memory_grow_slow(mem, end, gas);
+    int64_t old_words = (int64_t)(mem->len / 32), new_words = (int64_t)(new_len / 32);
+    int64_t cost = (3 * new_words + new_words * new_words / 512) - (3 * old_words + old_words * old_words / 512);
+    if ((*gas -= cost) < 0) return false;
+    uint64_t *p = (uint64_t *)(void *)(mem->data + mem->len);
+    for (size_t i = 0; i < (new_len - mem->len) / 8; i++) p[i] = 0;
+    mem->len = new_len;
+    return true;
+}
 
 /* Reads a (offset, size) memory range from stack words; false if it cannot possibly be paid for. */
 static inline bool vm_memory_range(const braid_u256 *off, const braid_u256 *size, uint64_t *o, uint64_t *s) {
