@@ -102,6 +102,23 @@ static inline void op_sar(braid_u256 *r, const braid_u256 *shift, const braid_u2
     shift_right_fill(r, shift, x, (uint64_t)((int64_t)x->w[3] >> 63));
 }
 
+/* SIGNEXTEND: the byte at `pos` (from the least significant) carries the sign of the result. The limbs
+ * stay in registers (selects, not an indexed array), since contracts extend values one after another. */
+static inline void op_signextend(braid_u256 *r, const braid_u256 *pos, const braid_u256 *x) {
+    braid_u256 v = stack_load(x);
+    if ((pos->w[1] | pos->w[2] | pos->w[3]) == 0 && pos->w[0] < 31) {
+        unsigned bit = (unsigned)pos->w[0] * 8 + 7, limb = bit / 64, off = bit % 64;
+        uint64_t w = limb == 0 ? v.w[0] : limb == 1 ? v.w[1] : limb == 2 ? v.w[2] : v.w[3];
+        uint64_t sign = 0 - ((w >> off) & 1), keep = off == 63 ? ~0ull : (2ull << off) - 1;
+        w = (w & keep) | (sign & ~keep);
+        v.w[3] = limb == 3 ? w : sign;
+        v.w[2] = limb == 2 ? w : limb < 2 ? sign : v.w[2];
+        v.w[1] = limb == 1 ? w : limb < 1 ? sign : v.w[1];
+        v.w[0] = limb == 0 ? w : v.w[0];
+    }
+    stack_store(r, v);
+}
+
 static inline uint64_t load_be64(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, 8);

@@ -1,6 +1,6 @@
 /* The one list of EVM instructions: opcode, name, first fork, stack items taken and pushed.
  * Names, stack requirements, availability per fork and the trace output all derive from it; the static
- * gas costs per fork are in gas_table.c. */
+ * gas costs per fork are built in gas_table.c from braid_base_gas below. */
 #ifndef BRAID_OPCODES_H
 #define BRAID_OPCODES_H
 
@@ -144,6 +144,34 @@ enum braid_opcode {
     BRAID_OPCODES(X)
 #undef X
 };
+
+/* Static gas at Frontier, the same in every later fork except for the instructions that
+ * braid_gas_repriced names (EIP-150, EIP-1884, EIP-2929): gas_table.c builds the per-fork table from
+ * both, and the interpreter charges the constant directly where it never changes. */
+static const int32_t braid_base_gas[256] = {
+    [OP_STOP] = 0, [OP_ADD] = 3, [OP_MUL] = 5, [OP_SUB] = 3, [OP_DIV] = 5, [OP_SDIV] = 5,
+    [OP_MOD] = 5, [OP_SMOD] = 5, [OP_ADDMOD] = 8, [OP_MULMOD] = 8, [OP_EXP] = 10, [OP_SIGNEXTEND] = 5,
+    [OP_LT] = 3, [OP_GT] = 3, [OP_SLT] = 3, [OP_SGT] = 3, [OP_EQ] = 3, [OP_ISZERO] = 3,
+    [OP_AND] = 3, [OP_OR] = 3, [OP_XOR] = 3, [OP_NOT] = 3, [OP_BYTE] = 3, [OP_SHL] = 3,
+    [OP_SHR] = 3, [OP_SAR] = 3, [OP_KECCAK256] = 30, [OP_ADDRESS] = 2, [OP_BALANCE] = 20, [OP_ORIGIN] = 2,
+    [OP_CALLER] = 2, [OP_CALLVALUE] = 2, [OP_CALLDATALOAD] = 3, [OP_CALLDATASIZE] = 2, [OP_CALLDATACOPY] = 3, [OP_CODESIZE] = 2,
+    [OP_CODECOPY] = 3, [OP_GASPRICE] = 2, [OP_EXTCODESIZE] = 20, [OP_EXTCODECOPY] = 20, [OP_RETURNDATASIZE] = 2, [OP_RETURNDATACOPY] = 3,
+    [OP_EXTCODEHASH] = 400, [OP_BLOCKHASH] = 20, [OP_COINBASE] = 2, [OP_TIMESTAMP] = 2, [OP_NUMBER] = 2, [OP_PREVRANDAO] = 2,
+    [OP_GASLIMIT] = 2, [OP_CHAINID] = 2, [OP_SELFBALANCE] = 5, [OP_BASEFEE] = 2, [OP_BLOBHASH] = 3, [OP_BLOBBASEFEE] = 2,
+    [OP_POP] = 2, [OP_MLOAD] = 3, [OP_MSTORE] = 3, [OP_MSTORE8] = 3, [OP_SLOAD] = 50, [OP_SSTORE] = 0,
+    [OP_JUMP] = 8, [OP_JUMPI] = 10, [OP_PC] = 2, [OP_MSIZE] = 2, [OP_GAS] = 2, [OP_JUMPDEST] = 1,
+    [OP_TLOAD] = 100, [OP_TSTORE] = 100, [OP_MCOPY] = 3, [OP_PUSH0] = 2, [OP_LOG0] = 375, [OP_LOG1] = 750,
+    [OP_LOG2] = 1125, [OP_LOG3] = 1500, [OP_LOG4] = 1875, [OP_CREATE] = 32000, [OP_CALL] = 40, [OP_CALLCODE] = 40,
+    [OP_RETURN] = 0, [OP_DELEGATECALL] = 40, [OP_CREATE2] = 32000, [OP_STATICCALL] = 700, [OP_REVERT] = 0, [OP_INVALID] = 0,
+    [OP_SELFDESTRUCT] = 0,
+    [0x60 ... 0x9f] = 3, /* PUSH, DUP, SWAP */
+};
+
+static inline int braid_gas_repriced(unsigned op) {
+    return op == OP_BALANCE || op == OP_EXTCODESIZE || op == OP_EXTCODECOPY || op == OP_EXTCODEHASH ||
+           op == OP_SLOAD || op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL ||
+           op == OP_SELFDESTRUCT;
+}
 
 /* Static gas per fork and opcode; -1 marks an instruction the fork does not have. */
 extern int32_t braid_gas_costs[BRAID_FORK_COUNT][256];
