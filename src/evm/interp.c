@@ -74,10 +74,11 @@ static inline void op_shl(braid_u256 *r, const braid_u256 *shift, const braid_u2
     unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
     braid_u256 xv = stack_load(x);
     uint64_t w[8] = {0, 0, 0, 0, xv.w[0], xv.w[1], xv.w[2], xv.w[3]};
-    for (unsigned i = 0; i < 4; i++) {
-        unsigned __int128 v = (unsigned __int128)w[4 + i - q] << 64 | w[3 + i - q];
-        r->w[i] = (uint64_t)((v << b) >> 64);
-    }
+    const uint64_t *p = w + 4 - q; /* p[i] is the limb that lands in limb i, p[i - 1] the one below it */
+    /* (lo >> 1) >> (63 - b) is lo >> (64 - b) without an undefined shift by 64 when b is 0 */
+    uint64_t r0 = p[0] << b | (p[-1] >> 1) >> (63 - b), r1 = p[1] << b | (p[0] >> 1) >> (63 - b);
+    uint64_t r2 = p[2] << b | (p[1] >> 1) >> (63 - b), r3 = p[3] << b | (p[2] >> 1) >> (63 - b);
+    stack_store(r, (braid_u256){{r0, r1, r2, r3}});
 }
 
 static inline void shift_right_fill(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x, uint64_t fill) {
@@ -88,10 +89,10 @@ static inline void shift_right_fill(braid_u256 *r, const braid_u256 *shift, cons
     unsigned q = (unsigned)(shift->w[0] >> 6), b = (unsigned)(shift->w[0] & 63);
     braid_u256 xv = stack_load(x);
     uint64_t w[8] = {xv.w[0], xv.w[1], xv.w[2], xv.w[3], fill, fill, fill, fill};
-    for (unsigned i = 0; i < 4; i++) {
-        unsigned __int128 v = (unsigned __int128)w[i + q + 1] << 64 | w[i + q];
-        r->w[i] = (uint64_t)(v >> b);
-    }
+    const uint64_t *p = w + q; /* p[i] lands in limb i, p[i + 1] above it */
+    uint64_t r0 = p[0] >> b | (p[1] << 1) << (63 - b), r1 = p[1] >> b | (p[2] << 1) << (63 - b);
+    uint64_t r2 = p[2] >> b | (p[3] << 1) << (63 - b), r3 = p[3] >> b | (p[4] << 1) << (63 - b);
+    stack_store(r, (braid_u256){{r0, r1, r2, r3}});
 }
 
 static inline void op_shr(braid_u256 *r, const braid_u256 *shift, const braid_u256 *x) {
@@ -131,12 +132,17 @@ static inline void word_from_be(braid_u256 *dst, const uint8_t *p) {
     stack_store(dst, (braid_u256){{load_be64(p + 24), load_be64(p + 16), load_be64(p + 8), load_be64(p)}});
 }
 
+static inline void store_be64(uint8_t *p, uint64_t v) {
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+}
+
 static inline void word_to_be(uint8_t *p, const braid_u256 *src) {
     braid_u256 v = stack_load(src);
-    for (int i = 0; i < 4; i++) {
-        uint64_t be = __builtin_bswap64(v.w[i]);
-        memcpy(p + 8 * (3 - i), &be, 8);
-    }
+    store_be64(p, v.w[3]);
+    store_be64(p + 8, v.w[2]);
+    store_be64(p + 16, v.w[1]);
+    store_be64(p + 24, v.w[0]);
 }
 
 /* PUSHn's immediate as limbs, straight from the code (n is a constant in every caller). Reading 8 bytes
