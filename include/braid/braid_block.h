@@ -115,7 +115,7 @@ typedef struct braid_receipt {
     uint64_t cumulative_gas;
     uint64_t gas_used;
     uint8_t bloom[BRAID_BLOOM_SIZE];
-    braid_log *logs; /* owned: each log's data points into `log_data` */
+    braid_log *logs; /* in the block result's log storage; each log's data points into `log_data` */
     size_t n_logs;
     uint8_t *log_data;
     braid_address contract_address; /* for creations */
@@ -160,6 +160,7 @@ typedef struct braid_block_result {
     braid_hash state_root;
     braid_receipt *receipts;
     size_t n_receipts;
+    struct braid_log_chunk *log_chunks; /* storage of every receipt's logs, freed with the result */
 } braid_block_result;
 
 /* BLOCKHASH source for a block's execution: the hash of an ancestor by number (false if unknown). */

@@ -93,21 +93,51 @@ static void pay_rewards(braid_state *state, braid_fork fork, const braid_block *
     state_add_balance(state, state_account_get(state, &b->header.coinbase), &miner);
 }
 
-void block_copy_logs(braid_receipt *r, const braid_state *state) {
-    r->n_logs = braid_state_log_count(state);
-    if (r->n_logs == 0) return;
-    const braid_log *logs = braid_state_logs(state);
+/* Receipts' logs live in chunks owned by the block result: two allocations per receipt with logs, and
+ * as many frees, cost more than copying the logs. */
+#define LOG_CHUNK (64 * 1024)
+
+struct braid_log_chunk {
+    struct braid_log_chunk *next;
+    size_t used, cap;
+    _Alignas(16) uint8_t data[];
+};
+
+static void *log_alloc(braid_block_result *out, size_t size) {
+    size = (size + 15) & ~(size_t)15;
+    struct braid_log_chunk *c = out->log_chunks;
+    if (!c || c->cap - c->used < size) {
+        size_t cap = size > LOG_CHUNK ? size : LOG_CHUNK;
+        c = braid_xmalloc(sizeof *c + cap);
+        c->next = out->log_chunks;
+        c->used = 0;
+        c->cap = cap;
+        out->log_chunks = c;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    return p;
+}
+
+void block_set_logs(braid_block_result *out, braid_receipt *r, const braid_log *logs, size_t n) {
+    r->n_logs = n;
+    if (n == 0) return;
     size_t data = 0;
-    for (size_t i = 0; i < r->n_logs; i++) data += logs[i].data_len;
-    r->logs = braid_xmalloc(r->n_logs * sizeof *r->logs);
-    r->log_data = braid_xmalloc(data ? data : 1);
+    for (size_t i = 0; i < n; i++) data += logs[i].data_len;
+    r->logs = log_alloc(out, n * sizeof *r->logs + data);
+    r->log_data = (uint8_t *)(r->logs + n);
     size_t off = 0;
-    for (size_t i = 0; i < r->n_logs; i++) {
+    for (size_t i = 0; i < n; i++) {
         r->logs[i] = logs[i];
         if (logs[i].data_len) memcpy(r->log_data + off, logs[i].data, logs[i].data_len);
         r->logs[i].data = r->log_data + off;
         off += logs[i].data_len;
     }
+}
+
+void block_copy_logs(braid_block_result *out, braid_receipt *r, const braid_state *state) {
+    size_t n = braid_state_log_count(state);
+    block_set_logs(out, r, n ? braid_state_logs(state) : NULL, n);
 }
 
 /* Encodings of receipts, transactions and withdrawals, built on the executor's workers when there are
@@ -332,7 +362,7 @@ int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const 
         if (err != BRAID_TX_VALID) return block_tx_failed(out, i, err);
         braid_receipt *r = block_add_receipt(run, i, &outcome, out);
         if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);
-        block_copy_logs(r, state);
+        block_copy_logs(out, r, state);
         if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
     }
     /* Blooms once for the whole block: their hashing batches across receipts. */
@@ -378,10 +408,11 @@ int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_conf
 }
 
 void braid_block_result_free(braid_block_result *r) {
-    for (size_t i = 0; i < r->n_receipts; i++) {
-        free(r->receipts[i].logs);
-        free(r->receipts[i].log_data);
+    for (struct braid_log_chunk *c = r->log_chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
     }
+    r->log_chunks = NULL;
     free(r->receipts);
     r->receipts = NULL;
     r->n_receipts = 0;

@@ -48,7 +48,9 @@ int block_tx_failed(braid_block_result *out, size_t i, braid_tx_error err);
 braid_receipt *block_add_receipt(const block_run *run, size_t i, const braid_tx_outcome *o, braid_block_result *out);
 /* ORs a receipt's bloom (already computed) into the block's. */
 void block_or_bloom(const braid_receipt *r, braid_block_result *out);
-/* Copies the state's current transaction logs into the receipt. */
-void block_copy_logs(braid_receipt *r, const braid_state *state);
+/* Copies logs into the receipt, their storage in the result's log chunks (data pointers fixed up). */
+void block_set_logs(braid_block_result *out, braid_receipt *r, const braid_log *logs, size_t n);
+/* The same with the state's current transaction logs. */
+void block_copy_logs(braid_block_result *out, braid_receipt *r, const braid_state *state);
 
 #endif

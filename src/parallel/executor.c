@@ -247,40 +247,54 @@ static size_t declare_nonce_chains(braid_executor *ex, const braid_block *b, uin
 }
 
 /* The final state is, per location, what a transaction after the last one would read. Accounts' info
- * goes first (a deletion clears the record), then balances and slots. */
+ * goes first (a deletion clears the record), each with its balance when that was written too (one
+ * lookup of the account for both); then the other balances and the slots. */
 typedef struct commit_pass {
     braid_executor *ex;
-    bool info;
-    bool broken; /* an ESTIMATE survived: cannot happen once every transaction validated */
+    state_account *last; /* the account of the previous location: slots of one account come in runs */
+    bool broken;         /* an ESTIMATE survived: cannot happen once every transaction validated */
 } commit_pass;
 
-static void commit_location(mv_entry *e, void *arg) {
+static state_account *account_of(commit_pass *p, const braid_address *addr) {
+    if (!p->last || !braid_address_eq(&p->last->addr, addr)) p->last = state_account_get(p->ex->base, addr);
+    return p->last;
+}
+
+static void commit_info(mv_entry *e, void *arg) {
     commit_pass *p = arg;
-    if ((e->key.kind == MV_INFO) != p->info) return;
     mv_value v;
-    uint32_t blocking;
-    if (mv_read(p->ex->mv, e, UINT32_MAX, &v, &blocking) != MV_READ_OK) {
+    if (!mv_read_final(e, &v)) {
         p->broken = true;
         return;
     }
-    state_account *a = state_account_get(p->ex->base, &e->key.addr);
-    switch ((mv_kind)e->key.kind) {
-    case MV_INFO:
-        if (!v.info.exists) {
-            state_account_clear(a);
-        } else {
-            a->exists = true;
-            a->nonce = v.info.nonce;
-            a->code = v.info.code;
-        }
-        break;
-    case MV_BALANCE:
-        a->balance = v.u;
-        break;
-    case MV_STORAGE:
-        if (a->exists) state_slot_get(p->ex->base, a, &e->key.slot)->value = v.u;
-        break;
+    state_account *a = account_of(p, &e->key.addr);
+    if (!v.info.exists) {
+        state_account_clear(a);
+    } else {
+        a->exists = true;
+        a->nonce = v.info.nonce;
+        a->code = v.info.code;
     }
+    mv_entry *balance = e + 1; /* allocated beside its info entry */
+    if (balance->listed) {
+        if (!mv_read_final(balance, &v)) p->broken = true;
+        a->balance = v.u;
+    }
+}
+
+static void commit_other(mv_entry *e, void *arg) {
+    commit_pass *p = arg;
+    if (e->key.kind == MV_BALANCE && (e - 1)->listed) return; /* done with its info */
+    mv_value v;
+    if (!mv_read_final(e, &v)) {
+        p->broken = true;
+        return;
+    }
+    state_account *a = account_of(p, &e->key.addr);
+    if (e->key.kind == MV_BALANCE)
+        a->balance = v.u;
+    else if (a->exists)
+        state_slot_get(p->ex->base, a, &e->key.slot)->value = v.u;
 }
 
 /* A transaction deleted an account that may hold storage: the block needs the sequential path after
@@ -303,17 +317,14 @@ static int commit_receipts(braid_executor *ex, braid_block_result *out) {
         if (run->block->txs[i].tx.gas_limit > run->block->header.gas_limit - out->gas_used)
             return block_tx_failed(out, i, BRAID_TX_ERR_GAS_LIMIT_REACHED);
         braid_receipt *r = block_add_receipt(run, i, &slot->outcome, out);
-        r->n_logs = slot->n_logs;
         if (slot->n_logs) {
-            r->logs = braid_xmalloc(slot->n_logs * sizeof *r->logs);
-            r->log_data = braid_xmalloc(slot->log_data.len ? slot->log_data.len : 1);
-            if (slot->log_data.len) memcpy(r->log_data, slot->log_data.data, slot->log_data.len);
+            /* the slot's logs have their data at successive offsets of its log_data */
             size_t off = 0;
             for (size_t k = 0; k < slot->n_logs; k++) {
-                r->logs[k] = slot->logs[k];
-                r->logs[k].data = r->log_data + off;
+                slot->logs[k].data = slot->log_data.data + off;
                 off += slot->logs[k].data_len;
             }
+            block_set_logs(out, r, slot->logs, slot->n_logs);
         }
         if (run->receipts_done) atomic_store_explicit(run->receipts_done, i + 1, memory_order_release);
     }
@@ -323,10 +334,9 @@ static int commit_receipts(braid_executor *ex, braid_block_result *out) {
 /* The final state of every location the block wrote, into the parent state. */
 static void commit_state(braid_executor *ex) {
     const block_run *run = ex->run;
-    commit_pass pass = {.ex = ex, .info = true};
-    mv_for_each_written(ex->mv, commit_location, &pass);
-    pass.info = false;
-    mv_for_each_written(ex->mv, commit_location, &pass);
+    commit_pass pass = {.ex = ex};
+    mv_for_each_written(ex->mv, MV_WRITTEN_INFO, commit_info, &pass);
+    mv_for_each_written(ex->mv, MV_WRITTEN_OTHER, commit_other, &pass);
     /* The beneficiary: its value plus the fees after its last absolute write. */
     mv_key key = {.addr = run->env.coinbase, .kind = MV_BALANCE};
     mv_entry *e = mv_entry_get(ex->mv, 0, &key);

@@ -14,8 +14,9 @@
 typedef struct arena {
     mv_entry **chunks;
     size_t n_chunks, used; /* entries handed out in this block */
-    mv_entry **written;    /* entries this worker gave a first version */
-    size_t n_written, cap_written;
+    /* entries this worker gave a first version: accounts' info entries, and all others */
+    mv_entry **written[2];
+    size_t n_written[2], cap_written[2];
 } arena;
 
 struct mv_memory {
@@ -61,7 +62,8 @@ void mv_destroy(mv_memory *m) {
     for (unsigned i = 0; i < m->n_arenas; i++) {
         for (size_t c = 0; c < m->arenas[i].n_chunks; c++) free(m->arenas[i].chunks[c]);
         free(m->arenas[i].chunks);
-        free(m->arenas[i].written);
+        free(m->arenas[i].written[0]);
+        free(m->arenas[i].written[1]);
     }
     free(m->arenas);
     free((void *)m->table);
@@ -85,10 +87,13 @@ void mv_begin(mv_memory *m, const braid_state *base, size_t n_txs, unsigned work
         memset(m->arenas + m->n_arenas, 0, (workers - m->n_arenas) * sizeof *m->arenas);
         m->n_arenas = workers;
     }
-    for (unsigned i = 0; i < m->n_arenas; i++) m->arenas[i].used = m->arenas[i].n_written = 0;
+    for (unsigned i = 0; i < m->n_arenas; i++) m->arenas[i].used = m->arenas[i].n_written[0] = m->arenas[i].n_written[1] = 0;
 }
 
-void mv_end(mv_memory *m) { mv_for_each_written(m, release_versions, NULL); }
+void mv_end(mv_memory *m) {
+    mv_for_each_written(m, MV_WRITTEN_INFO, release_versions, NULL);
+    mv_for_each_written(m, MV_WRITTEN_OTHER, release_versions, NULL);
+}
 
 bool mv_ok(const mv_memory *m) { return !atomic_load(&m->full); }
 
@@ -255,11 +260,12 @@ void mv_write(mv_memory *m, unsigned worker, mv_entry *e, uint32_t tx, mv_versio
     if (!e->listed) {
         e->listed = true;
         arena *a = &m->arenas[worker];
-        if (a->n_written == a->cap_written) {
-            a->cap_written = a->cap_written ? a->cap_written * 2 : 1024;
-            a->written = braid_xrealloc(a->written, a->cap_written * sizeof *a->written);
+        int list = e->key.kind == MV_INFO ? MV_WRITTEN_INFO : MV_WRITTEN_OTHER;
+        if (a->n_written[list] == a->cap_written[list]) {
+            a->cap_written[list] = a->cap_written[list] ? a->cap_written[list] * 2 : 1024;
+            a->written[list] = braid_xrealloc(a->written[list], a->cap_written[list] * sizeof *a->written[list]);
         }
-        a->written[a->n_written++] = e;
+        a->written[list][a->n_written[list]++] = e;
     }
     spin_unlock(&e->lock);
 }
@@ -283,7 +289,25 @@ void mv_mark_estimate(mv_entry *e, uint32_t tx) {
     spin_unlock(&e->lock);
 }
 
-void mv_for_each_written(mv_memory *m, void (*fn)(mv_entry *e, void *arg), void *arg) {
+void mv_for_each_written(mv_memory *m, int list, void (*fn)(mv_entry *e, void *arg), void *arg) {
     for (unsigned i = 0; i < m->n_arenas; i++)
-        for (size_t k = 0; k < m->arenas[i].n_written; k++) fn(m->arenas[i].written[k], arg);
+        for (size_t k = 0; k < m->arenas[i].n_written[list]; k++) fn(m->arenas[i].written[list][k], arg);
+}
+
+bool mv_read_final(const mv_entry *e, mv_value *out) {
+    uint32_t n = atomic_load_explicit(&e->n, memory_order_relaxed);
+    braid_u256 delta = BRAID_U256_ZERO;
+    *out = e->base;
+    while (n > 0) {
+        const mv_version *v = &e->versions[--n];
+        if (v->kind == MV_ESTIMATE) return false;
+        if (v->kind == MV_DELTA) {
+            delta = braid_u256_add(delta, v->v.u);
+            continue;
+        }
+        *out = v->v;
+        break;
+    }
+    if (e->key.kind == MV_BALANCE) out->u = braid_u256_add(out->u, delta);
+    return true;
 }

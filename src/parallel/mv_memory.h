@@ -52,6 +52,9 @@ typedef struct mv_entry {
     /* A read of this location failed validation in this block: transactions reading it wait for the
      * previous transaction to the same contract (a scheduling hint, see stm_tx.c). */
     atomic_bool contended;
+    /* An account's info entry: one of its storage slots is contended (calls to it are then held back
+     * before they start, see stm_run_tx). */
+    atomic_bool callee_contended;
     mv_value base; /* the parent state's value */
     mv_version *versions; /* `first` until a second version spills to the heap */
     _Atomic uint32_t n;
@@ -94,8 +97,12 @@ void mv_write(mv_memory *m, unsigned worker, mv_entry *e, uint32_t tx, mv_versio
 void mv_remove(mv_entry *e, uint32_t tx);
 void mv_mark_estimate(mv_entry *e, uint32_t tx);
 
-/* Calls fn on every entry that was ever written (after the workers stopped): the commit applies the
- * final values. */
-void mv_for_each_written(mv_memory *m, void (*fn)(mv_entry *e, void *arg), void *arg);
+/* Calls fn on every entry of one kind that was ever written (after the workers stopped): the commit
+ * applies the final values, accounts' info first. */
+enum { MV_WRITTEN_INFO = 0, MV_WRITTEN_OTHER = 1 };
+void mv_for_each_written(mv_memory *m, int list, void (*fn)(mv_entry *e, void *arg), void *arg);
+/* The value a transaction after the last would read, once the workers have stopped (no locking);
+ * false when an ESTIMATE is left. */
+bool mv_read_final(const mv_entry *e, mv_value *out);
 
 #endif

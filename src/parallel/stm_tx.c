@@ -208,6 +208,20 @@ static void save_outcome(worker *w, tx_slot *slot, braid_tx_error err, const bra
     slot->n_logs = n; /* their bloom is computed after the parallel section, batched with the others' */
 }
 
+/* A call to a contract whose storage is contended would stop at its first contended read anyway (see
+ * wait_if_contended): held back before it starts, it wastes nothing. */
+static bool hold_back(worker *w, uint32_t tx) {
+    const braid_tx *t = &w->ex->run->block->txs[tx].tx;
+    uint32_t prev = w->ex->prev_same_to[tx];
+    if (prev == NO_TX || t->is_create) return false;
+    mv_key key = {.addr = t->to, .kind = MV_INFO};
+    const mv_entry *e = entry_of(w, &key);
+    if (!atomic_load_explicit(&e->callee_contended, memory_order_relaxed) || sched_executed(w->ex->sched, prev))
+        return false;
+    w->blocking = prev;
+    return true;
+}
+
 int stm_run_tx(worker *w, uint32_t tx) {
     braid_executor *ex = w->ex;
     const block_run *run = ex->run;
@@ -216,9 +230,10 @@ int stm_run_tx(worker *w, uint32_t tx) {
     w->n_reads = 0;
     w->n_writes = 0;
     stm_chaos(w);
-    braid_state_reset(w->overlay);
     int jumped = setjmp(w->jump);
     if (jumped) return jumped;
+    if (hold_back(w, tx)) return RUN_BLOCKED;
+    braid_state_reset(w->overlay);
     braid_tx_outcome outcome = {0};
     /* The block's remaining gas depends on every earlier transaction: checked in order at commit. */
     braid_tx_error err = braid_tx_apply(w->vm, w->overlay, run->fork, &run->env, &run->block->txs[tx].tx,
@@ -320,6 +335,15 @@ swap:
     return new_location;
 }
 
+/* Marks a location whose read failed validation, and for a storage slot its contract too. */
+static void mark_contended(braid_executor *ex, worker *w, mv_entry *e) {
+    atomic_store_explicit(&e->contended, true, memory_order_relaxed);
+    if (e->key.kind != MV_STORAGE) return;
+    mv_key key = {.addr = e->key.addr, .kind = MV_INFO};
+    mv_entry *info = mv_entry_get(ex->mv, w->index, &key);
+    if (info) atomic_store_explicit(&info->callee_contended, true, memory_order_relaxed);
+}
+
 bool stm_validate(braid_executor *ex, worker *w, uint32_t tx) {
     tx_slot *slot = &ex->slots[tx];
     bool valid = true;
@@ -333,7 +357,7 @@ bool stm_validate(braid_executor *ex, worker *w, uint32_t tx) {
             valid = stm_beneficiary_balance(ex, r->e, tx, &now.u, &blocking) && braid_u256_eq(now.u, r->v.u);
         else
             valid = mv_read(ex->mv, r->e, tx, &now, &blocking) == MV_READ_OK && mv_value_eq(r->e, &now, &r->v);
-        if (!valid) atomic_store_explicit(&r->e->contended, true, memory_order_relaxed);
+        if (!valid) mark_contended(ex, w, r->e);
     }
     spin_unlock(&slot->lock);
     stm_chaos(w);
