@@ -64,6 +64,7 @@ json_t *bench_result_json(const bench_result *r) {
     json_object_set_new(st, "suspensions", json_integer((json_int_t)r->stats.suspensions));
     json_object_set_new(st, "validations", json_integer((json_int_t)r->stats.validations));
     json_object_set_new(st, "sequential_path", json_boolean(r->stats.sequential));
+    json_object_set_new(st, "hinted", json_integer((json_int_t)r->stats.hinted));
     json_object_set_new(st, "stm_runs", json_integer((json_int_t)r->stm_runs));
     if (r->stats.sequential)
         json_object_set_new(

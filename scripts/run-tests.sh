@@ -60,5 +60,19 @@ tsan_parallel() {
 }
 tally "parallel == sequential (tsan)" tsan_parallel
 
+# The bench's workloads under TSan through both parallel paths: Block-STM, and execution in order
+# with the other workers hashing and making keccak hints. The bench exits 1 when results differ.
+tsan_bench() {
+  local out rc=0 fails=0 mode
+  for mode in BRAID_STM_MIN_TXS BRAID_STM_OFF; do
+    out=$(env "$mode=1" ./build-tsan/braid bench --workload all --txs 300 --runs 2 --threads 4 --json 2>&1) || rc=1
+    if grep -q "WARNING: ThreadSanitizer" <<<"$out"; then echo "FAIL ThreadSanitizer report ($mode)"; grep -A12 "WARNING: ThreadSanitizer" <<<"$out" | head -30; fails=$((fails + 1)); fi
+    [ "$(grep -o '"identical":true' <<<"$out" | wc -l)" -eq 6 ] || { echo "FAIL results differ ($mode)"; fails=$((fails + 1)); }
+  done
+  echo "$((2 * 2 - fails)) passed, $fails failed"
+  [ $rc -eq 0 ] && [ $fails -eq 0 ]
+}
+tally "bench workloads, both paths (tsan)" tsan_bench
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -137,6 +137,20 @@ void braid_vm_set_tracer(braid_vm *vm, const braid_tracer *tracer);
 void braid_vm_begin(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *block,
                     const braid_tx_env *tx);
 
+/* KECCAK256 of 64-byte inputs (a mapping entry's slot: key word, then the mapping's slot word) seen
+ * by the vm while a log is set: what a block executor learns its hints from (src/parallel). At most
+ * BRAID_KECCAK_LOG_MAX per log; later ones are dropped. */
+#define BRAID_KECCAK_LOG_MAX 4
+typedef struct braid_keccak_log {
+    size_t n;
+    uint8_t inputs[BRAID_KECCAK_LOG_MAX][64];
+} braid_keccak_log;
+/* `log` may be NULL (the default: nothing is recorded). */
+void braid_vm_set_keccak_log(braid_vm *vm, braid_keccak_log *log);
+/* Tells the vm the hash of a short input (at most 64 bytes) ahead of time, as if it had computed it:
+ * it must be keccak256(input), or later executions go wrong. */
+void braid_vm_keccak_remember(braid_vm *vm, const uint8_t *input, size_t len, const uint8_t hash[32]);
+
 /* Executes a call message (CALL kinds): depth and balance checks, value transfer, precompiles, code. */
 braid_result braid_vm_call(braid_vm *vm, const braid_message *msg);
 /* Executes a creation at msg->recipient (already derived and with the creator's nonce already bumped):

@@ -8,7 +8,9 @@
  *
  * Test knobs, read from the environment when the executor is created: BRAID_STM_CHAOS=<seed> makes
  * workers yield and sleep at random points (to shake out interleavings); BRAID_STM_MIN_TXS=1 sends every
- * block with transactions through the parallel path, whatever the heuristics of when it pays.
+ * block with transactions through the parallel path, whatever the heuristics of when it pays;
+ * BRAID_STM_OFF=1 sends every block through the sequential path (pipelined with hashing on the other
+ * workers).
  *
  * Thread contract: an executor is driven by one thread at a time; it uses its own workers inside a
  * call. The state passed in must not be touched by anyone else during the call. */
@@ -27,6 +29,7 @@ typedef struct braid_stm_stats {
     uint64_t aborts;      /* validations that failed and sent a transaction back */
     uint64_t suspensions; /* executions stopped on another transaction's pending write */
     uint64_t validations;
+    uint64_t hinted;      /* sequential path: transactions that found keccak hints ready (keccak_hints.h) */
     bool sequential;             /* the sequential path ran */
     const char *sequential_why;  /* why, when it did */
 } braid_stm_stats;

@@ -274,6 +274,8 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     run->scratch = NULL;
     run->receipts_done = NULL;
     run->defer_blooms = false;
+    run->tx_hook = NULL;
+    run->tx_hook_ctx = NULL;
     run->tx_root = NULL;
     run->receipt_trie = NULL;
     run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
@@ -356,9 +358,11 @@ int block_run_txs(const block_run *run, braid_vm *vm, braid_state *state, const 
     for (size_t i = 0; i < b->n_txs; i++) {
         if (block_check_tx_limits(run, i, out)) return -1;
         prefetch_accounts(state, b, i);
+        if (run->tx_hook) run->tx_hook(run->tx_hook_ctx, vm, i, false);
         braid_tx_outcome outcome;
         braid_tx_error err =
             braid_tx_apply(vm, state, run->fork, &run->env, &b->txs[i].tx, b->header.gas_limit - out->gas_used, &outcome);
+        if (run->tx_hook) run->tx_hook(run->tx_hook_ctx, vm, i, true);
         if (err != BRAID_TX_VALID) return block_tx_failed(out, i, err);
         braid_receipt *r = block_add_receipt(run, i, &outcome, out);
         if (r->has_post_state && opt->intermediate_roots) r->post_state = braid_state_root(state);

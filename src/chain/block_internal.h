@@ -27,6 +27,9 @@ typedef struct block_run {
      * receipts are complete, and the roots use these tries when the caller filled them. */
     atomic_size_t *receipts_done;
     bool defer_blooms; /* receipts' blooms are left to whoever reads receipts_done */
+    /* Optional, called by block_run_txs before (done false) and after (done true) each transaction. */
+    void (*tx_hook)(void *ctx, braid_vm *vm, size_t i, bool done);
+    void *tx_hook_ctx;
     const braid_hash *tx_root;     /* the transactions root, when already computed */
     braid_ordered_trie *receipt_trie;
 } block_run;

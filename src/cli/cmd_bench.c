@@ -308,8 +308,9 @@ static void print_result(const bench_result *r, bool verified) {
            bench_speedup(r), (unsigned long long)r->stats.executions, (unsigned long long)r->stats.aborts,
            (unsigned long long)r->stats.suspensions, (unsigned long long)r->stats.validations);
     if (r->stats.sequential)
-        printf(", sequential path (%s)",
-               r->stats.sequential_why ? r->stats.sequential_why : "no reason given");
+        printf(", sequential path (%s), keccak hints ready for %llu txs",
+               r->stats.sequential_why ? r->stats.sequential_why : "no reason given",
+               (unsigned long long)r->stats.hinted);
     if (r->stm_runs && r->stm_runs < r->runs) printf("; Block-STM in %u of %u timed runs", r->stm_runs, r->runs);
     printf("\n  identical: gas, receipts root %.18s.., logs bloom, state root %.18s..; all transactions "
            "succeeded%s; state root %.3f ms (not timed)\n",

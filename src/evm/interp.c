@@ -209,17 +209,33 @@ static inline void copy_padded(uint8_t *dst, uint64_t size, const uint8_t *src, 
     memset(dst + n, 0, size - n);
 }
 
-void vm_keccak(braid_vm *vm, const uint8_t *data, size_t size, uint8_t out[32]) {
-    if (size == 0 || size > VM_KECCAK_MEMO_MAX) {
-        braid_keccak256(data, size, out);
-        return;
-    }
+static vm_keccak_memo *memo_of(braid_vm *vm, const uint8_t *data, size_t size) {
     uint64_t h = size, w;
     for (size_t i = 0; i + 8 <= size; i += 8) {
         memcpy(&w, data + i, 8);
         h = (h ^ w) * 0x9e3779b97f4a7c15ull;
     }
-    vm_keccak_memo *m = &vm->memo[(h >> 59) & (VM_KECCAK_MEMO - 1)];
+    return &vm->memo[(h >> 59) & (VM_KECCAK_MEMO - 1)];
+}
+
+void braid_vm_set_keccak_log(braid_vm *vm, braid_keccak_log *log) { vm->keccak_log = log; }
+
+void braid_vm_keccak_remember(braid_vm *vm, const uint8_t *input, size_t len, const uint8_t hash[32]) {
+    if (len == 0 || len > VM_KECCAK_MEMO_MAX) return;
+    vm_keccak_memo *m = memo_of(vm, input, len);
+    m->len = (uint8_t)len;
+    memcpy(m->input, input, len);
+    memcpy(m->hash, hash, 32);
+}
+
+void vm_keccak(braid_vm *vm, const uint8_t *data, size_t size, uint8_t out[32]) {
+    if (size == 0 || size > VM_KECCAK_MEMO_MAX) {
+        braid_keccak256(data, size, out);
+        return;
+    }
+    if (UNLIKELY(vm->keccak_log != NULL) && size == 64 && vm->keccak_log->n < BRAID_KECCAK_LOG_MAX)
+        memcpy(vm->keccak_log->inputs[vm->keccak_log->n++], data, 64);
+    vm_keccak_memo *m = memo_of(vm, data, size);
     if (m->len == size && memcmp(m->input, data, size) == 0) {
         memcpy(out, m->hash, 32);
         return;

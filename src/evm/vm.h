@@ -41,6 +41,7 @@ struct braid_vm {
     const int32_t *costs; /* braid_gas_costs[fork] */
     const braid_tracer *tracer;
     vm_keccak_memo memo[VM_KECCAK_MEMO];
+    braid_keccak_log *keccak_log;
     vm_frame frames[BRAID_MAX_CALL_DEPTH + 1];
 };
 

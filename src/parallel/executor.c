@@ -59,6 +59,7 @@ braid_executor *braid_executor_create(unsigned threads) {
     if (ex->threads == 0) ex->threads = 1;
     const char *min_txs = getenv("BRAID_STM_MIN_TXS");
     ex->forced = min_txs != NULL;
+    ex->stm_off = getenv("BRAID_STM_OFF") != NULL;
     const char *chaos = getenv("BRAID_STM_CHAOS");
     uint64_t seed = chaos ? strtoull(chaos, NULL, 10) : 0;
     ex->chaos = chaos != NULL;
@@ -71,6 +72,7 @@ braid_executor *braid_executor_create(unsigned threads) {
         ex->sched = sched_create();
         ex->pf = (braid_parallel_for){pf_run, ex, ex->threads};
         ex->scratch = block_scratch_create(ex->threads);
+        ex->hints = kh_create();
     }
     return ex;
 }
@@ -89,6 +91,7 @@ void braid_executor_destroy(braid_executor *ex) {
     free(ex->slots);
     free(ex->prev_same_to);
     block_scratch_destroy(ex->scratch, ex->threads);
+    kh_destroy(ex->hints);
     mv_destroy(ex->mv);
     sched_destroy(ex->sched);
     free(ex);
@@ -366,6 +369,7 @@ struct pipeline {
     braid_block_result *out;
     int rc;
     braid_ordered_trie *tx_trie, *receipt_trie;
+    keccak_hints *hints; /* when executing in order */
     atomic_size_t next_tx, next_receipt, receipts_done;
     atomic_size_t tx_leaves_set; /* the worker completing the transactions trie hashes its root too */
     braid_hash tx_root;
@@ -382,6 +386,7 @@ struct pipeline {
 };
 
 #define HASH_BATCH 32
+#define HINTS_NEAR 32
 #define ADVANCE_STEP 8
 
 /* Encodes items [first, first + count) with `encode` into the worker's buffer and sets their leaves. */
@@ -422,6 +427,10 @@ static void hash_leaves(pipeline *p, unsigned worker) {
     size_t n = p->run->block->n_txs;
     braid_buf *buf = &p->ex->scratch[worker].buf;
     for (size_t first; (first = atomic_fetch_add(&p->next_tx, HASH_BATCH)) < n;) {
+        /* Hints for the transactions just ahead of the executing worker first: they are worth
+         * something only until it gets there, the transactions trie until the end of the block. */
+        while (p->hints && kh_predict(p->hints, atomic_load_explicit(&p->receipts_done, memory_order_relaxed), HINTS_NEAR)) {
+        }
         size_t count = n - first < HASH_BATCH ? n - first : HASH_BATCH;
         set_leaves(p, p->tx_trie, buf, first, count, false);
         if (atomic_fetch_add(&p->tx_leaves_set, count) + count == n) braid_ordered_trie_root(p->tx_trie, &p->tx_root);
@@ -433,7 +442,11 @@ static void hash_leaves(pipeline *p, unsigned worker) {
             if (atomic_load_explicit(&p->executed, memory_order_acquire) &&
                 atomic_load_explicit(&p->receipts_done, memory_order_acquire) < first + count)
                 return; /* the block stopped early: its roots will not be needed */
-            spin_wait(&spins);
+            /* waiting for receipts: meanwhile hash ahead what the executing worker will hash */
+            if (p->hints && kh_predict(p->hints, atomic_load_explicit(&p->receipts_done, memory_order_relaxed), SIZE_MAX))
+                spins = 0;
+            else
+                spin_wait(&spins);
         }
         braid_receipts_bloom(&p->out->receipts[first], count);
         for (size_t i = first; i < first + count; i++)
@@ -459,6 +472,23 @@ static void pipeline_work(void *arg, unsigned worker) {
     hash_leaves(p, worker);
 }
 
+/* Around each transaction executed in order: the hints made for it go to the vm, and now and then
+ * the vm's mapping hashes are sampled to learn from. */
+static void hint_hook(void *ctx, braid_vm *vm, size_t i, bool done) {
+    braid_executor *ex = ctx;
+    if (done) {
+        if (!kh_sample(ex->hints, i)) return;
+        braid_vm_set_keccak_log(vm, NULL);
+        kh_learn(ex->hints, i, &ex->keccak_log);
+        return;
+    }
+    kh_take(ex->hints, i, vm);
+    if (kh_sample(ex->hints, i)) {
+        ex->keccak_log.n = 0;
+        braid_vm_set_keccak_log(vm, &ex->keccak_log);
+    }
+}
+
 static int produce_by_executing(pipeline *p) {
     return block_run_txs(p->run, p->ex->workers[0].vm, p->state, p->opt, p->out);
 }
@@ -474,6 +504,12 @@ static int run_pipelined(braid_executor *ex, block_run *run, braid_state *state,
                          braid_block_result *out, int (*produce)(pipeline *p)) {
     size_t n = run->block->n_txs;
     pipeline p = {.ex = ex, .produce = produce, .run = run, .state = state, .opt = opt, .out = out};
+    if (produce == produce_by_executing) {
+        p.hints = ex->hints;
+        kh_begin_block(p.hints, run->block);
+        run->tx_hook = hint_hook;
+        run->tx_hook_ctx = ex;
+    }
     atomic_store(&p.next_tx, 0);
     atomic_store(&p.next_receipt, 0);
     atomic_store(&p.receipts_done, 0);
@@ -488,6 +524,12 @@ static int run_pipelined(braid_executor *ex, block_run *run, braid_state *state,
     if (!p.blooms) abort();
     memset(p.blooms, 0, ex->threads * sizeof *p.blooms);
     pool_run(ex->pool, pipeline_work, &p);
+    if (p.hints) {
+        ex->hinted = kh_hinted(p.hints);
+        kh_end_block(p.hints);
+        braid_vm_set_keccak_log(ex->workers[0].vm, NULL); /* a transaction failed while sampled */
+        run->tx_hook = NULL;
+    }
     run->receipts_done = NULL;
     run->defer_blooms = false;
     for (unsigned w = 0; w < ex->threads; w++) braid_bloom_or(out->bloom, p.blooms[w].bits);
@@ -508,6 +550,7 @@ static int run_pipelined(braid_executor *ex, block_run *run, braid_state *state,
 
 static const char *sequential_reason(braid_executor *ex, const block_run *run, const braid_block_options *opt) {
     if (ex->threads == 1) return "one thread";
+    if (ex->stm_off) return "Block-STM turned off (BRAID_STM_OFF)";
     if (opt->intermediate_roots && run->fork < BRAID_FORK_BYZANTIUM) return "intermediate state roots requested";
     if (ex->forced) return run->block->n_txs ? NULL : "no transactions";
     if (run->block->n_txs < MIN_PARALLEL_TXS) return "too few transactions to pay for parallelism";
@@ -624,10 +667,13 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
     stats->sequential = true;
     stats->sequential_why = why;
     int rc;
-    if (!ex->pool || n < MIN_PARALLEL_TXS)
+    if (!ex->pool || n < MIN_PARALLEL_TXS) {
         rc = block_run_txs(&run, ex->workers[0].vm, state, opt, out) ? -1 : block_run_finish(&run, state, opt, out);
-    else
+    } else {
+        ex->hinted = 0;
         rc = run_pipelined(ex, &run, state, opt, out, produce_by_executing);
+        stats->hinted = ex->hinted;
+    }
     bool measurable = ex->pool && n >= MIN_PARALLEL_TXS && !opt->intermediate_roots;
     if (rc == 0 && measurable) learn(ex, PATH_SEQUENTIAL, now_ns() - start, out->gas_used);
     return rc;

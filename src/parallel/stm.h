@@ -8,6 +8,7 @@
 
 #include "braid/braid_parallel.h"
 #include "chain/block_internal.h"
+#include "keccak_hints.h"
 #include "mv_memory.h"
 #include "pool.h"
 #include "scheduler.h"
@@ -93,11 +94,15 @@ struct braid_executor {
     uint32_t *prev_same_to; /* per transaction: the previous one calling the same address, or NO_TX */
     bool chaos;
     bool forced; /* BRAID_STM_MIN_TXS set: every block with transactions takes the parallel path */
+    bool stm_off; /* BRAID_STM_OFF set: none does */
+    size_t hinted; /* the last pipelined block's kh_hinted */
     double ns_per_gas[2];        /* moving averages per path (0: not measured yet) */
     unsigned samples[2];         /* blocks measured per path */
     unsigned blocks_since_probe;
     braid_parallel_for pf;
     block_scratch *scratch; /* per worker, for the block's encodings (block_run.scratch) */
+    keccak_hints *hints;    /* made by the hashing workers for the one executing in order */
+    braid_keccak_log keccak_log;
     /* the block in progress */
     const block_run *run;
     braid_state *base;
