@@ -7,6 +7,8 @@
  * run contract: clears `out` (out->len = 0), then either writes the output and returns 0, or returns -1
  * for an input the contract rejects (the EVM then treats the call as failed and consumes all its gas).
  * A contract that "succeeds with empty output" (ecrecover on a bad signature) returns 0 with out->len 0.
+ * It writes only by extending `out` from empty (braid_buf_extend/append), never below a length it later
+ * shrinks: the interpreter keeps the buffer zero beyond its length.
  *
  * Gas functions return the cost in gas, saturated at UINT64_MAX for absurd inputs.
  *

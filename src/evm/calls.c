@@ -33,7 +33,17 @@ static braid_result run_precompile(braid_vm *vm, const braid_message *msg, unsig
     uint64_t cost = gas_fn(msg->input, msg->input_len, vm->fork);
     if (cost > (uint64_t)msg->gas) return result_of(BRAID_OUT_OF_GAS, 0);
     braid_buf *out = &vm_frame_at(vm, msg->depth)->memory;
-    if (run_fn(msg->input, msg->input_len, out) != 0) return result_of(BRAID_PRECOMPILE_FAILURE, 0);
+    /* The output goes where a frame at this depth keeps its memory, which stays zero beyond its
+     * length (vm_frame): cleared before, and any capacity the precompile added cleared after. */
+    if (out->len) memset(out->data, 0, out->len);
+    out->len = 0;
+    size_t cap = out->cap;
+    int failed = run_fn(msg->input, msg->input_len, out);
+    if (out->cap > cap) {
+        size_t from = out->len > cap ? out->len : cap;
+        memset(out->data + from, 0, out->cap - from);
+    }
+    if (failed != 0) return result_of(BRAID_PRECOMPILE_FAILURE, 0);
     braid_result r = result_of(BRAID_SUCCESS, msg->gas - (int64_t)cost);
     r.output = out->data;
     r.output_len = out->len;

@@ -268,9 +268,9 @@ bool vm_memory_grow_slow(braid_buf *mem, uint64_t end, int64_t *gas) {
     int64_t old_words = (int64_t)(mem->len / 32), new_words = (int64_t)((end + 31) / 32);
     int64_t cost = (3 * new_words + new_words * new_words / 512) - (3 * old_words + old_words * old_words / 512);
     if ((*gas -= cost) < 0) return false;
-    size_t new_len = (size_t)new_words * 32;
+    size_t new_len = (size_t)new_words * 32, old_cap = mem->cap;
     braid_buf_reserve(mem, new_len);
-    memset(mem->data + mem->len, 0, new_len - mem->len);
+    if (mem->cap > old_cap) memset(mem->data + old_cap, 0, mem->cap - old_cap); /* kept zero beyond len */
     mem->len = new_len;
     return true;
 }

@@ -13,7 +13,9 @@
 /* Memory beyond 4 GiB is never affordable in practice; treating it as out of gas keeps sizes in 64 bits. */
 #define MEMORY_LIMIT 0xffffffffull
 
-/* Per-depth resources, allocated on first use and reused by every later frame at that depth. */
+/* Per-depth resources, allocated on first use and reused by every later frame at that depth. A frame's
+ * memory is kept zero beyond its length, up to its capacity: growing within the capacity then writes
+ * nothing, and a frame clears what the previous frame at its depth used when it starts. */
 typedef struct vm_frame {
     braid_u256 *stack; /* STACK_LIMIT entries */
     braid_buf memory;  /* len = the frame's memory size (a multiple of 32) */
@@ -61,14 +63,12 @@ braid_result vm_execute(braid_vm *vm, const braid_message *msg, const braid_code
 /* Memory: grows the frame memory to cover [0, end) charging the expansion cost; false when out of gas. */
 bool vm_memory_grow_slow(braid_buf *mem, uint64_t end, int64_t *gas);
 static inline bool vm_memory_grow(braid_buf *mem, uint64_t end, int64_t *gas) {
-    /* Most growth is a word or two into capacity already there (structures allocated one by one). */
+    /* Most growth is into capacity already there, and already zero (structures allocated one by one). */
     size_t new_len = (size_t)((end + 31) / 32) * 32;
-    if (end > MEMORY_LIMIT || new_len > mem->cap || new_len - mem->len > 64) return vm_memory_grow_slow(mem, end, gas);
+    if (end > MEMORY_LIMIT || new_len > mem->cap) return vm_memory_grow_slow(mem, end, gas);
     int64_t old_words = (int64_t)(mem->len / 32), new_words = (int64_t)(new_len / 32);
     int64_t cost = (3 * new_words + new_words * new_words / 512) - (3 * old_words + old_words * old_words / 512);
     if ((*gas -= cost) < 0) return false;
-    uint64_t *p = (uint64_t *)(void *)(mem->data + mem->len);
-    for (size_t i = 0; i < (new_len - mem->len) / 8; i++) p[i] = 0;
     mem->len = new_len;
     return true;
 }
