@@ -423,13 +423,18 @@ static void advance_receipts(pipeline *p) {
     atomic_store_explicit(&p->advance_lock, 0, memory_order_release);
 }
 
+/* Keccak hints for transactions less than `ahead` after the one executing; false when none to make. */
+static bool predict(pipeline *p, size_t ahead) {
+    return p->hints && kh_predict(p->hints, atomic_load_explicit(&p->receipts_done, memory_order_relaxed), ahead);
+}
+
 static void hash_leaves(pipeline *p, unsigned worker) {
     size_t n = p->run->block->n_txs;
     braid_buf *buf = &p->ex->scratch[worker].buf;
     for (size_t first; (first = atomic_fetch_add(&p->next_tx, HASH_BATCH)) < n;) {
         /* Hints for the transactions just ahead of the executing worker first: they are worth
          * something only until it gets there, the transactions trie until the end of the block. */
-        while (p->hints && kh_predict(p->hints, atomic_load_explicit(&p->receipts_done, memory_order_relaxed), HINTS_NEAR)) {
+        while (predict(p, HINTS_NEAR)) {
         }
         size_t count = n - first < HASH_BATCH ? n - first : HASH_BATCH;
         set_leaves(p, p->tx_trie, buf, first, count, false);
@@ -443,7 +448,7 @@ static void hash_leaves(pipeline *p, unsigned worker) {
                 atomic_load_explicit(&p->receipts_done, memory_order_acquire) < first + count)
                 return; /* the block stopped early: its roots will not be needed */
             /* waiting for receipts: meanwhile hash ahead what the executing worker will hash */
-            if (p->hints && kh_predict(p->hints, atomic_load_explicit(&p->receipts_done, memory_order_relaxed), SIZE_MAX))
+            if (predict(p, SIZE_MAX))
                 spins = 0;
             else
                 spin_wait(&spins);

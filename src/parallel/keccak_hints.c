@@ -83,6 +83,10 @@ static bool key_word(const braid_tx *tx, unsigned source, uint8_t out[32]) {
     return true;
 }
 
+static bool same_pattern(const kh_pattern *p, const braid_address *callee, unsigned source, const uint8_t *slot) {
+    return p->source == source && braid_address_eq(&p->callee, callee) && memcmp(p->slot, slot, 32) == 0;
+}
+
 void kh_learn(keccak_hints *kh, size_t i, const braid_keccak_log *log) {
     const braid_tx *tx = &kh->block->txs[i].tx;
     if (tx->is_create) return;
@@ -94,9 +98,7 @@ void kh_learn(keccak_hints *kh, size_t i, const braid_keccak_log *log) {
         while (source < KH_SOURCES && !(key_word(tx, source, word) && memcmp(word, input, 32) == 0)) source++;
         if (source == KH_SOURCES) continue; /* a key computed in the contract: not foreseeable */
         size_t p = 0;
-        while (p < kh->n_learned && !(kh->learned[p].source == source && braid_address_eq(&kh->learned[p].callee, &tx->to) &&
-                                      memcmp(kh->learned[p].slot, input + 32, 32) == 0))
-            p++;
+        while (p < kh->n_learned && !same_pattern(&kh->learned[p], &tx->to, source, input + 32)) p++;
         if (p < kh->n_learned) {
             kh->learned[p].hits++;
         } else if (p < KH_PATTERNS) {
@@ -180,6 +182,7 @@ bool kh_predict(keccak_hints *kh, size_t executing, size_t ahead) {
     }
     if (count) braid_keccak256_many(msgs, lens, count, outs);
     for (size_t t = j; t < end; t++)
-        if (claimed[t - j]) atomic_store_explicit(&kh->ring[t % KH_RING].state, (uint64_t)t << 2 | SLOT_READY, memory_order_release);
+        if (claimed[t - j])
+            atomic_store_explicit(&kh->ring[t % KH_RING].state, (uint64_t)t << 2 | SLOT_READY, memory_order_release);
     return true;
 }
