@@ -11,9 +11,9 @@ static void usage(FILE *out) {
             "usage: braid blocktest [options] PATH...\n"
             "Imports each blockchain test's blocks onto its genesis, checks that invalid blocks are rejected,\n"
             "then the last block hash and post-state. One line per failing test, then \"N passed, N failed\".\n\n"
-            "  --threads N   threads executing each block with the parallel executor (default 1: the\n"
-            "                sequential path)\n"
-            "  --jobs N      test files run at once (default: number of cores)\n"
+            "  --threads N   threads executing each block with the parallel executor (default: number\n"
+            "                of cores; 1 = the sequential path)\n"
+            "  --jobs N      test files run at once (default: number of cores / threads, at least 1)\n"
             "  --progress    show a progress line on stderr\n");
 }
 
@@ -32,8 +32,8 @@ static int parse_count(const char *cmd, const char *flag, const char *text, long
 }
 
 int cmd_blocktest(int argc, char **argv) {
-    fixture_run run = {.command = "braid blocktest", .jobs = sysconf(_SC_NPROCESSORS_ONLN), .run_file = run_file};
-    long threads = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN), threads = cores > 0 ? cores : 1;
+    fixture_run run = {.command = "braid blocktest", .jobs = 0, .run_file = run_file};
     run.arg = &threads;
     char **paths = braid_xcalloc((size_t)argc, sizeof *paths);
     int n_paths = 0, rc = 0;
@@ -61,6 +61,8 @@ int cmd_blocktest(int argc, char **argv) {
         usage(stderr);
         rc = 2;
     }
+    /* the cores go to the executor's threads first, what is left to files side by side */
+    if (run.jobs == 0) run.jobs = cores / threads > 1 ? cores / threads : 1;
     if (rc == 0) rc = fixture_run_paths(&run, paths, n_paths);
     free(paths);
     return rc;
