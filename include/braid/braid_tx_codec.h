@@ -66,6 +66,10 @@ int braid_signed_tx_recover(braid_signed_tx *stx, braid_fork fork, const braid_u
  * message (an invalid private key). */
 int braid_signed_tx_sign(braid_signed_tx *stx, const uint8_t private_key[32], char *err, size_t err_len);
 
+/* The address of a private key: the last 20 bytes of keccak256 of its uncompressed public key. Returns
+ * 0, or -1 for an invalid key (zero, or not below the curve order). */
+int braid_private_key_address(const uint8_t private_key[32], braid_address *out);
+
 /* Stateless validity of a decoded transaction under `fork`, as the TransactionTests define it: type
  * supported by the fork, intrinsic gas within the gas limit, gasLimit * fee cap within 256 bits, tip not
  * above the fee cap, nonce below 2^64-1, init code size (EIP-3860), blob rules (EIP-4844: to present, at

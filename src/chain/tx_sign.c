@@ -124,15 +124,21 @@ int braid_signed_tx_sign(braid_signed_tx *stx, const uint8_t private_key[32], ch
         stx->v = braid_u256_from_u64(27 + (uint64_t)recid);
     }
     tx_compute_hash(stx);
+    if (braid_private_key_address(private_key, &stx->tx.sender) != 0)
+        return fail(err, err_len, "private key: no public key");
+    return 0;
+}
 
+int braid_private_key_address(const uint8_t private_key[32], braid_address *out) {
+    pthread_once(&sign_ctx_once, sign_ctx_create);
     secp256k1_pubkey pub;
     uint8_t ser[65];
     size_t ser_len = sizeof ser;
     if (!secp256k1_ec_pubkey_create(sign_ctx, &pub, private_key) ||
         !secp256k1_ec_pubkey_serialize(sign_ctx, ser, &ser_len, &pub, SECP256K1_EC_UNCOMPRESSED))
-        return fail(err, err_len, "private key: no public key");
+        return -1;
     braid_hash ph = braid_keccak256_hash(ser + 1, 64);
-    memcpy(stx->tx.sender.b, ph.b + 12, 20);
+    memcpy(out->b, ph.b + 12, 20);
     return 0;
 }
 
