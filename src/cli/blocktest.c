@@ -10,7 +10,6 @@
 #include "braid/braid_block.h"
 #include "braid/braid_json.h"
 #include "braid/braid_parallel.h"
-#include "prestate.h"
 
 typedef struct chain {
     braid_chain_config cfg;
@@ -57,7 +56,7 @@ static int execute(chain *c, braid_vm *vm, size_t parent, braid_block *b, bool c
 static int rebuild(chain *c, braid_vm *vm, size_t target, char *err, size_t err_len) {
     braid_state_destroy(c->state);
     c->state = braid_state_create(c->codes, NULL);
-    if (prestate_load(c->pre, c->state, false, err, err_len)) return -1;
+    if (braid_json_accounts(c->pre, c->state, false, err, err_len)) return -1;
     size_t depth = 0;
     for (size_t i = target; i != 0; i = c->parent[i]) depth++;
     size_t *path = braid_xcalloc(depth + 1, sizeof *path);
@@ -158,7 +157,7 @@ static const char *run_test(const json_t *t, braid_vm *vm, braid_executor *ex, c
     c.n = 1;
     if (!braid_hash_eq(&c.blocks[0].header.hash, &want_genesis)) FAIL_WITH("genesis hash differs");
     c.state = braid_state_create(c.codes, NULL);
-    if (prestate_load(c.pre, c.state, false, err, sizeof err)) FAIL_WITH("pre: %s", err);
+    if (braid_json_accounts(c.pre, c.state, false, err, sizeof err)) FAIL_WITH("pre: %s", err);
     c.state_ok = true;
     braid_hash root = braid_state_root(c.state);
     if (!braid_hash_eq(&root, &c.blocks[0].header.state_root)) FAIL_WITH("genesis state root differs from pre");
@@ -193,7 +192,7 @@ static const char *run_test(const json_t *t, braid_vm *vm, braid_executor *ex, c
     const json_t *post = json_object_get(t, "postState");
     if (post) {
         braid_state *expected = braid_state_create(c.codes, NULL);
-        int bad = prestate_load(post, expected, false, err, sizeof err);
+        int bad = braid_json_accounts(post, expected, false, err, sizeof err);
         want_root = braid_state_root(expected);
         braid_state_destroy(expected);
         if (bad) FAIL_WITH("postState: %s", err);

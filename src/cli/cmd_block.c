@@ -12,7 +12,6 @@
 #include "braid/braid_json.h"
 #include "braid/braid_parallel.h"
 #include "commands.h"
-#include "prestate.h"
 
 typedef struct hash_entry {
     uint64_t number;
@@ -192,7 +191,7 @@ int cmd_block(int argc, char **argv) {
     const json_t *jblock = jfile && json_object_get(jfile, "result") ? json_object_get(jfile, "result") : jfile;
     if (!jpre || !jfile) goto done;
     if (hashes_path && load_hashes(hashes_path, &hashes)) goto done;
-    if (prestate_load(jpre, state, true, err, sizeof err)) {
+    if (braid_json_accounts(jpre, state, true, err, sizeof err)) {
         fprintf(stderr, "braid block: --prestate %s: %s\n", prestate_path, err);
         goto done;
     }

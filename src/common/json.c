@@ -92,6 +92,16 @@ int braid_json_address(const json_t *v, braid_address *out) {
     return braid_hex_decode_fixed(json_string_value(v), out->b, 20);
 }
 
+int braid_json_address_text(const char *text, braid_address *out) {
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) return braid_hex_decode_fixed(text, out->b, 20);
+    char prefixed[43];
+    if (strlen(text) != 40) return -1;
+    prefixed[0] = '0';
+    prefixed[1] = 'x';
+    memcpy(prefixed + 2, text, 41);
+    return braid_hex_decode_fixed(prefixed, out->b, 20);
+}
+
 int braid_json_hash(const json_t *v, braid_hash *out) {
     if (!json_is_string(v)) return -1;
     return braid_hex_decode_fixed(json_string_value(v), out->b, 32);

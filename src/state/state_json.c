@@ -1,10 +1,9 @@
-#include "prestate.h"
-
+/* Account maps in JSON into a state (braid_json_accounts). */
 #include <stdio.h>
 
 #include "braid/braid_json.h"
 
-int prestate_load(const json_t *accounts, braid_state *state, bool lenient, char *err, size_t err_len) {
+int braid_json_accounts(const json_t *accounts, braid_state *state, bool lenient, char *err, size_t err_len) {
     if (!json_is_object(accounts)) {
         snprintf(err, err_len, "accounts: not a JSON object");
         return -1;
@@ -22,7 +21,7 @@ int prestate_load(const json_t *accounts, braid_state *state, bool lenient, char
                      *jc = json_object_get(acc, "code"), *js = json_object_get(acc, "storage");
         const char *bad = NULL;
         braid_buf_clear(&code);
-        if (braid_hex_decode_fixed(key, addr.b, 20))
+        if (braid_json_address_text(key, &addr))
             bad = "address";
         else if (!json_is_object(acc))
             bad = "account (not an object)";
