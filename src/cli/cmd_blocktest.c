@@ -62,8 +62,10 @@ int cmd_blocktest(int argc, char **argv) {
         rc = 2;
     }
     /* the cores go to the executor's threads first, what is left to files side by side */
-    if (run.jobs == 0) run.jobs = cores / threads > 1 ? cores / threads : 1;
-    if (rc == 0) rc = fixture_run_paths(&run, paths, n_paths);
+    if (rc == 0) {
+        if (run.jobs == 0) run.jobs = cores / threads > 1 ? cores / threads : 1;
+        rc = fixture_run_paths(&run, paths, n_paths);
+    }
     free(paths);
     return rc;
 }
