@@ -34,13 +34,16 @@ rc=$?
 [ $rc -eq 0 ] && [ "$(grep -o '"identical":true' "$tmp/stm.json" | wc -l)" -eq 6 ] && ok || bad "Block-STM with chaos: rc=$rc $(cat "$tmp/err")"
 
 # Every workload through the sequential path, pipelined with hashing and keccak hints made on the other
-# workers: identical results, and the ERC-20 blocks after the first really used hints.
+# workers: identical results.
 for t in 2 4; do
   BRAID_STM_OFF=1 "$braid" bench --workload all --txs 300 --runs 2 --threads $t --json >"$tmp/seq.json" 2>"$tmp/err"
   rc=$?
   [ $rc -eq 0 ] && [ "$(grep -o '"identical":true' "$tmp/seq.json" | wc -l)" -eq 6 ] && ok || bad "pipelined sequential path at $t threads: rc=$rc $(cat "$tmp/err")"
-  sed 's/{"workload":/\n&/g' "$tmp/seq.json" | grep '^{"workload":"erc20"' | grep -q '"hinted":[1-9]' && ok || bad "no keccak hints used for erc20 at $t threads"
 done
+# ...and the hints reach the executing worker: one helper on its own core has a thousand transactions'
+# time to get ahead (how many it makes depends on timing; test_keccak_hints checks their content).
+BRAID_STM_OFF=1 "$braid" bench --workload erc20 --txs 1000 --runs 2 --threads 2 --json >"$tmp/seq.json" 2>"$tmp/err"
+grep -q '"hinted":[1-9]' "$tmp/seq.json" && ok || bad "no keccak hints used for erc20: $(cat "$tmp/seq.json" "$tmp/err")"
 
 # text output and --report
 out=$("$braid" bench --workload erc20 --txs 50 --runs 2 --threads 2 --report "$tmp/report" 2>&1)
