@@ -24,6 +24,10 @@ static inline bool braid_address_eq(const braid_address *a, const braid_address 
     return memcmp(a->b, b->b, 20) == 0;
 }
 
+/* Writes a printf-style message into err (when err_len > 0) and returns -1: the error convention of
+ * functions that take (char *err, size_t err_len). */
+int braid_errorf(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Allocation that aborts the process on exhaustion: every caller bounds its sizes (by gas or by input
  * size), so running out of memory is a broken invariant, not an input error. */
 void *braid_xmalloc(size_t n);

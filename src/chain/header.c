@@ -21,14 +21,6 @@ static const braid_hash empty_ommers_hash = {{0x1d, 0xcc, 0x4d, 0xe8, 0xde, 0xc7
                                               0x67, 0xb6, 0xcc, 0xd4, 0x1a, 0xd3, 0x12, 0x45, 0x1b, 0x94, 0x8a,
                                               0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47}};
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 void braid_header_encode(braid_header *h, braid_buf *out) {
     size_t start = out->len;
     size_t list = braid_rlp_list_begin(out);
@@ -75,15 +67,15 @@ int braid_header_decode(const uint8_t *rlp, size_t len, braid_header *h, char *e
     memset(h, 0, sizeof *h);
     braid_rlp_item list, f[21];
     braid_rlp_status st = braid_rlp_decode_exact(rlp, len, &list);
-    if (st != BRAID_RLP_OK) return fail(err, err_len, "header: %s", braid_rlp_strerror(st));
-    if (!list.is_list) return fail(err, err_len, "header: not an RLP list");
+    if (st != BRAID_RLP_OK) return braid_errorf(err, err_len, "header: %s", braid_rlp_strerror(st));
+    if (!list.is_list) return braid_errorf(err, err_len, "header: not an RLP list");
     braid_rlp_iter iter;
     braid_rlp_iter_init(&iter, &list);
     size_t n = 0;
     while (n < 21 && braid_rlp_iter_next(&iter, &f[n], &st)) n++;
-    if (st != BRAID_RLP_OK) return fail(err, err_len, "header: %s", braid_rlp_strerror(st));
+    if (st != BRAID_RLP_OK) return braid_errorf(err, err_len, "header: %s", braid_rlp_strerror(st));
     if (n != 15 && n != 16 && n != 17 && n != 19 && n != 20)
-        return fail(err, err_len, "header: %zu fields (expected 15, 16, 17, 19 or 20)", n);
+        return braid_errorf(err, err_len, "header: %zu fields (expected 15, 16, 17, 19 or 20)", n);
 
     size_t bad = SIZE_MAX;
     braid_u256 v;
@@ -107,7 +99,7 @@ int braid_header_decode(const uint8_t *rlp, size_t len, braid_header *h, char *e
     else if (n > 17 && braid_rlp_to_u64(&f[17], &h->blob_gas_used)) bad = 17;
     else if (n > 17 && braid_rlp_to_u64(&f[18], &h->excess_blob_gas)) bad = 18;
     else if (n > 19 && fixed_field(&f[19], h->parent_beacon_root.b, 32)) bad = 19;
-    if (bad != SIZE_MAX) return fail(err, err_len, "header: field '%s' is malformed", names[bad]);
+    if (bad != SIZE_MAX) return braid_errorf(err, err_len, "header: field '%s' is malformed", names[bad]);
     h->extra_len = f[12].payload_len;
     memcpy(h->extra, f[12].payload, h->extra_len);
     h->has_base_fee = n > 15;
@@ -123,13 +115,13 @@ int braid_header_decode(const uint8_t *rlp, size_t len, braid_header *h, char *e
 
 int braid_header_from_json(const json_t *o, braid_header *h, char *err, size_t err_len) {
     memset(h, 0, sizeof *h);
-    if (!json_is_object(o)) return fail(err, err_len, "block: not a JSON object");
+    if (!json_is_object(o)) return braid_errorf(err, err_len, "block: not a JSON object");
     braid_buf extra;
     braid_buf_init(&extra);
-#define REQ(field, expr)                                                                                 \
-    if (expr) {                                                                                          \
-        braid_buf_free(&extra);                                                                          \
-        return fail(err, err_len, "block: field '%s' is missing or malformed", field);                  \
+#define REQ(field, expr)                                                                                     \
+    if (expr) {                                                                                              \
+        braid_buf_free(&extra);                                                                              \
+        return braid_errorf(err, err_len, "block: field '%s' is missing or malformed", field);               \
     }
     REQ("parentHash", braid_json_hash(json_object_get(o, "parentHash"), &h->parent_hash));
     REQ("sha3Uncles", braid_json_hash(json_object_get(o, "sha3Uncles"), &h->ommers_hash));
@@ -177,9 +169,9 @@ int braid_header_from_json(const json_t *o, braid_header *h, char *err, size_t e
     braid_buf_free(&enc);
     braid_hash given;
     if ((j = json_object_get(o, "hash")) && !json_is_null(j)) {
-        if (braid_json_hash(j, &given)) return fail(err, err_len, "block: field 'hash' is malformed");
+        if (braid_json_hash(j, &given)) return braid_errorf(err, err_len, "block: field 'hash' is malformed");
         if (!braid_hash_eq(&given, &h->hash))
-            return fail(err, err_len, "block: the header fields do not hash to the given 'hash'");
+            return braid_errorf(err, err_len, "block: the header fields do not hash to the given 'hash'");
     }
     return 0;
 }
@@ -215,41 +207,49 @@ int braid_header_validate(const braid_header *h, const braid_header *parent, con
                           char *err, size_t err_len) {
     braid_fork fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
     braid_fork parent_fork = braid_chain_fork_at(cfg, parent->number, parent->timestamp);
-    if (!braid_hash_eq(&h->parent_hash, &parent->hash)) return fail(err, err_len, "parentHash does not match the parent");
+    if (!braid_hash_eq(&h->parent_hash, &parent->hash))
+        return braid_errorf(err, err_len, "parentHash does not match the parent");
     if (h->number != parent->number + 1)
-        return fail(err, err_len, "number %llu does not follow the parent's %llu", (unsigned long long)h->number,
-                    (unsigned long long)parent->number);
+        return braid_errorf(err, err_len, "number %llu does not follow the parent's %llu",
+                            (unsigned long long)h->number, (unsigned long long)parent->number);
     if (h->timestamp <= parent->timestamp)
-        return fail(err, err_len, "timestamp %llu is not after the parent's %llu", (unsigned long long)h->timestamp,
-                    (unsigned long long)parent->timestamp);
+        return braid_errorf(err, err_len, "timestamp %llu is not after the parent's %llu",
+                            (unsigned long long)h->timestamp, (unsigned long long)parent->timestamp);
     if (h->extra_len > BRAID_MAX_EXTRA_DATA)
-        return fail(err, err_len, "extraData is %zu bytes (at most %d)", h->extra_len, BRAID_MAX_EXTRA_DATA);
-    if (h->gas_limit > MAX_GAS_LIMIT) return fail(err, err_len, "gasLimit above 2^63-1");
-    if (h->gas_used > h->gas_limit) return fail(err, err_len, "gasUsed above gasLimit");
+        return braid_errorf(err, err_len, "extraData is %zu bytes (at most %d)", h->extra_len,
+                            BRAID_MAX_EXTRA_DATA);
+    if (h->gas_limit > MAX_GAS_LIMIT) return braid_errorf(err, err_len, "gasLimit above 2^63-1");
+    if (h->gas_used > h->gas_limit) return braid_errorf(err, err_len, "gasUsed above gasLimit");
 
     uint64_t parent_limit = parent->gas_limit;
     if (fork >= BRAID_FORK_LONDON && parent_fork < BRAID_FORK_LONDON) parent_limit *= ELASTICITY;
     uint64_t diff = h->gas_limit > parent_limit ? h->gas_limit - parent_limit : parent_limit - h->gas_limit;
     if (diff >= parent_limit / GAS_LIMIT_BOUND_DIVISOR || h->gas_limit < MIN_GAS_LIMIT)
-        return fail(err, err_len, "gasLimit %llu out of bounds for the parent's %llu", (unsigned long long)h->gas_limit,
-                    (unsigned long long)parent_limit);
+        return braid_errorf(err, err_len, "gasLimit %llu out of bounds for the parent's %llu",
+                            (unsigned long long)h->gas_limit, (unsigned long long)parent_limit);
 
-    if ((fork >= BRAID_FORK_LONDON) != h->has_base_fee) return fail(err, err_len, "baseFeePerGas presence does not match the fork");
+    if ((fork >= BRAID_FORK_LONDON) != h->has_base_fee)
+        return braid_errorf(err, err_len, "baseFeePerGas presence does not match the fork");
     if (fork >= BRAID_FORK_LONDON) {
         braid_u256 want = braid_base_fee_next(parent, parent_fork);
-        if (!braid_u256_eq(want, h->base_fee)) return fail(err, err_len, "baseFeePerGas does not follow from the parent");
+        if (!braid_u256_eq(want, h->base_fee))
+            return braid_errorf(err, err_len, "baseFeePerGas does not follow from the parent");
     }
     if (fork >= BRAID_FORK_PARIS) {
-        if (!braid_u256_is_zero(h->difficulty)) return fail(err, err_len, "difficulty must be 0 after the merge");
+        if (!braid_u256_is_zero(h->difficulty))
+            return braid_errorf(err, err_len, "difficulty must be 0 after the merge");
         static const uint8_t zero_nonce[8];
-        if (memcmp(h->nonce, zero_nonce, 8) != 0) return fail(err, err_len, "nonce must be 0 after the merge");
-        if (!braid_hash_eq(&h->ommers_hash, &empty_ommers_hash)) return fail(err, err_len, "ommers are not allowed after the merge");
+        if (memcmp(h->nonce, zero_nonce, 8) != 0)
+            return braid_errorf(err, err_len, "nonce must be 0 after the merge");
+        if (!braid_hash_eq(&h->ommers_hash, &empty_ommers_hash))
+            return braid_errorf(err, err_len, "ommers are not allowed after the merge");
     }
     if ((fork >= BRAID_FORK_SHANGHAI) != h->has_withdrawals_root)
-        return fail(err, err_len, "withdrawalsRoot presence does not match the fork");
+        return braid_errorf(err, err_len, "withdrawalsRoot presence does not match the fork");
     if ((fork >= BRAID_FORK_CANCUN) != h->has_blob_gas || (fork >= BRAID_FORK_CANCUN) != h->has_beacon_root)
-        return fail(err, err_len, "blob gas / parentBeaconBlockRoot presence does not match the fork");
+        return braid_errorf(err, err_len,
+                            "blob gas / parentBeaconBlockRoot presence does not match the fork");
     if (fork >= BRAID_FORK_CANCUN && h->excess_blob_gas != braid_excess_blob_gas_next(parent))
-        return fail(err, err_len, "excessBlobGas does not follow from the parent");
+        return braid_errorf(err, err_len, "excessBlobGas does not follow from the parent");
     return 0;
 }

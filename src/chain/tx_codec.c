@@ -236,25 +236,15 @@ void tx_compute_hash(braid_signed_tx *stx) {
 
 /* ---- decoding ---- */
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Explains why an integer field was refused, more precisely than the RLP status does. */
 static int uint_fail(const braid_rlp_item *it, const char *name, size_t max_bytes, char *err,
                      size_t err_len) {
-    if (it->is_list) return fail(err, err_len, "field '%s': a list where an integer was expected", name);
+    if (it->is_list)
+        return braid_errorf(err, err_len, "field '%s': a list where an integer was expected", name);
     if (it->payload_len > 0 && it->payload[0] == 0)
-        return fail(err, err_len, "field '%s': integer with leading zero bytes", name);
-    return fail(err, err_len, "field '%s': integer of %zu bytes, at most %zu allowed", name, it->payload_len,
-                max_bytes);
+        return braid_errorf(err, err_len, "field '%s': integer with leading zero bytes", name);
+    return braid_errorf(err, err_len, "field '%s': integer of %zu bytes, at most %zu allowed", name,
+                        it->payload_len, max_bytes);
 }
 
 static int read_u64(const braid_rlp_item *it, const char *name, uint64_t *out, char *err, size_t err_len) {
@@ -269,7 +259,8 @@ static int read_u256(const braid_rlp_item *it, const char *name, braid_u256 *out
  * validating pass: one walker for both so the two cannot disagree. */
 static int walk_access_list(const braid_rlp_item *list, braid_signed_tx *out, size_t *n_entries,
                             size_t *n_keys, char *err, size_t err_len) {
-    if (!list->is_list) return fail(err, err_len, "field 'accessList': a string where a list was expected");
+    if (!list->is_list)
+        return braid_errorf(err, err_len, "field 'accessList': a string where a list was expected");
     braid_rlp_iter outer;
     braid_rlp_iter_init(&outer, list);
     braid_rlp_item entry;
@@ -277,21 +268,25 @@ static int walk_access_list(const braid_rlp_item *list, braid_signed_tx *out, si
     size_t e = 0, k = 0;
     while (braid_rlp_iter_next(&outer, &entry, &st)) {
         if (!entry.is_list)
-            return fail(err, err_len, "field 'accessList': entry %zu: a string where a list was expected", e);
+            return braid_errorf(err, err_len,
+                                "field 'accessList': entry %zu: a string where a list was expected", e);
         braid_rlp_iter inner;
         braid_rlp_iter_init(&inner, &entry);
         braid_rlp_item addr, keys, extra;
         if (!braid_rlp_iter_next(&inner, &addr, &st) || !braid_rlp_iter_next(&inner, &keys, &st) ||
             braid_rlp_iter_next(&inner, &extra, &st) || st != BRAID_RLP_OK)
-            return fail(err, err_len, "field 'accessList': entry %zu: %s", e,
-                        st != BRAID_RLP_OK ? braid_rlp_strerror(st) : "expected [address, storageKeys]");
-        if (addr.is_list) return fail(err, err_len, "field 'accessList': entry %zu: address is a list", e);
+            return braid_errorf(err, err_len, "field 'accessList': entry %zu: %s", e,
+                                st != BRAID_RLP_OK ? braid_rlp_strerror(st)
+                                                   : "expected [address, storageKeys]");
+        if (addr.is_list)
+            return braid_errorf(err, err_len, "field 'accessList': entry %zu: address is a list", e);
         if (addr.payload_len != 20)
-            return fail(err, err_len, "field 'accessList': entry %zu: address of %zu bytes, expected 20", e,
-                        addr.payload_len);
+            return braid_errorf(err, err_len,
+                                "field 'accessList': entry %zu: address of %zu bytes, expected 20", e,
+                                addr.payload_len);
         if (!keys.is_list)
-            return fail(err, err_len, "field 'accessList': entry %zu: storageKeys is a string, not a list",
-                        e);
+            return braid_errorf(err, err_len,
+                                "field 'accessList': entry %zu: storageKeys is a string, not a list", e);
         braid_access_list_entry *dst = out ? &out->access_mem[e] : NULL;
         if (dst) {
             memcpy(dst->address.b, addr.payload, 20);
@@ -304,11 +299,12 @@ static int walk_access_list(const braid_rlp_item *list, braid_signed_tx *out, si
         size_t j = 0;
         while (braid_rlp_iter_next(&ki, &key, &st)) {
             if (key.is_list)
-                return fail(err, err_len, "field 'accessList': entry %zu: storage key %zu is a list", e, j);
+                return braid_errorf(err, err_len, "field 'accessList': entry %zu: storage key %zu is a list",
+                                    e, j);
             if (key.payload_len != 32)
-                return fail(err, err_len,
-                            "field 'accessList': entry %zu: storage key %zu: %zu bytes, expected 32", e, j,
-                            key.payload_len);
+                return braid_errorf(err, err_len,
+                                    "field 'accessList': entry %zu: storage key %zu: %zu bytes, expected 32",
+                                    e, j, key.payload_len);
             if (dst) {
                 memcpy(out->keys_mem[k].b, key.payload, 32);
                 dst->n_keys++;
@@ -317,11 +313,12 @@ static int walk_access_list(const braid_rlp_item *list, braid_signed_tx *out, si
             k++;
         }
         if (st != BRAID_RLP_OK)
-            return fail(err, err_len, "field 'accessList': entry %zu: storage keys: %s", e,
-                        braid_rlp_strerror(st));
+            return braid_errorf(err, err_len, "field 'accessList': entry %zu: storage keys: %s", e,
+                                braid_rlp_strerror(st));
         e++;
     }
-    if (st != BRAID_RLP_OK) return fail(err, err_len, "field 'accessList': %s", braid_rlp_strerror(st));
+    if (st != BRAID_RLP_OK)
+        return braid_errorf(err, err_len, "field 'accessList': %s", braid_rlp_strerror(st));
     *n_entries = e;
     *n_keys = k;
     return 0;
@@ -341,7 +338,7 @@ static int read_access_list(const braid_rlp_item *it, braid_signed_tx *out, char
 
 static int read_blob_hashes(const braid_rlp_item *it, braid_signed_tx *out, char *err, size_t err_len) {
     if (!it->is_list)
-        return fail(err, err_len, "field 'blobVersionedHashes': a string where a list was expected");
+        return braid_errorf(err, err_len, "field 'blobVersionedHashes': a string where a list was expected");
     /* A 32-byte string encodes in 33 bytes, which bounds the count before anything is allocated. */
     out->blob_mem =
         it->payload_len ? braid_xmalloc((it->payload_len / 33 + 1) * sizeof *out->blob_mem) : NULL;
@@ -351,14 +348,15 @@ static int read_blob_hashes(const braid_rlp_item *it, braid_signed_tx *out, char
     braid_rlp_status st;
     size_t n = 0;
     while (braid_rlp_iter_next(&iter, &h, &st)) {
-        if (h.is_list) return fail(err, err_len, "field 'blobVersionedHashes': hash %zu is a list", n);
+        if (h.is_list)
+            return braid_errorf(err, err_len, "field 'blobVersionedHashes': hash %zu is a list", n);
         if (h.payload_len != 32)
-            return fail(err, err_len, "field 'blobVersionedHashes': hash %zu: %zu bytes, expected 32", n,
-                        h.payload_len);
+            return braid_errorf(err, err_len, "field 'blobVersionedHashes': hash %zu: %zu bytes, expected 32",
+                                n, h.payload_len);
         memcpy(out->blob_mem[n++].b, h.payload, 32);
     }
     if (st != BRAID_RLP_OK)
-        return fail(err, err_len, "field 'blobVersionedHashes': %s", braid_rlp_strerror(st));
+        return braid_errorf(err, err_len, "field 'blobVersionedHashes': %s", braid_rlp_strerror(st));
     out->tx.blob_hashes = out->blob_mem;
     out->tx.n_blob_hashes = n;
     return 0;
@@ -382,22 +380,23 @@ static int read_field(tx_field f, const braid_rlp_item *it, braid_signed_tx *out
     case TX_F_GAS:
         return read_u64(it, name, &tx->gas_limit, err, err_len);
     case TX_F_TO:
-        if (it->is_list) return fail(err, err_len, "field 'to': a list where an address was expected");
+        if (it->is_list)
+            return braid_errorf(err, err_len, "field 'to': a list where an address was expected");
         if (it->payload_len == 0) {
             /* EIP-4844 types `to` as an address, not an optional one. */
             if (tx->type == BRAID_TX_BLOB)
-                return fail(err, err_len, "field 'to': blob transactions cannot create");
+                return braid_errorf(err, err_len, "field 'to': blob transactions cannot create");
             tx->is_create = true;
             return 0;
         }
         if (it->payload_len != 20)
-            return fail(err, err_len, "field 'to': %zu bytes, expected 20 or empty", it->payload_len);
+            return braid_errorf(err, err_len, "field 'to': %zu bytes, expected 20 or empty", it->payload_len);
         memcpy(tx->to.b, it->payload, 20);
         return 0;
     case TX_F_VALUE:
         return read_u256(it, name, &tx->value, err, err_len);
     case TX_F_DATA:
-        if (it->is_list) return fail(err, err_len, "field 'input': a list where bytes were expected");
+        if (it->is_list) return braid_errorf(err, err_len, "field 'input': a list where bytes were expected");
         if (it->payload_len) {
             out->data_mem = braid_xmalloc(it->payload_len);
             memcpy(out->data_mem, it->payload, it->payload_len);
@@ -418,14 +417,14 @@ static int read_field(tx_field f, const braid_rlp_item *it, braid_signed_tx *out
     case TX_F_S:
         return read_u256(it, name, &out->s, err, err_len);
     }
-    return fail(err, err_len, "internal: unknown field");
+    return braid_errorf(err, err_len, "internal: unknown field");
 }
 
 static int decode_fields(const uint8_t *in, size_t len, braid_signed_tx *out, char *err, size_t err_len) {
     braid_rlp_item list;
     braid_rlp_status st = braid_rlp_decode_exact(in, len, &list);
-    if (st != BRAID_RLP_OK) return fail(err, err_len, "transaction: %s", braid_rlp_strerror(st));
-    if (!list.is_list) return fail(err, err_len, "transaction: payload is an RLP string, not a list");
+    if (st != BRAID_RLP_OK) return braid_errorf(err, err_len, "transaction: %s", braid_rlp_strerror(st));
+    if (!list.is_list) return braid_errorf(err, err_len, "transaction: payload is an RLP string, not a list");
 
     size_t want, have = 0;
     const tx_field *fields = tx_fields(out->tx.type, &want);
@@ -435,11 +434,11 @@ static int decode_fields(const uint8_t *in, size_t len, braid_signed_tx *out, ch
     while (braid_rlp_iter_next(&iter, &it, &st))
         have++;
     if (st != BRAID_RLP_OK)
-        return fail(err, err_len, "transaction: field %zu (%s): %s", have,
-                    have < want ? tx_field_name(fields[have]) : "extra", braid_rlp_strerror(st));
+        return braid_errorf(err, err_len, "transaction: field %zu (%s): %s", have,
+                            have < want ? tx_field_name(fields[have]) : "extra", braid_rlp_strerror(st));
     if (have != want)
-        return fail(err, err_len, "transaction: %zu fields, expected %zu for type %d", have, want,
-                    (int)out->tx.type);
+        return braid_errorf(err, err_len, "transaction: %zu fields, expected %zu for type %d", have, want,
+                            (int)out->tx.type);
 
     braid_rlp_iter_init(&iter, &list);
     for (size_t i = 0; i < want && braid_rlp_iter_next(&iter, &it, NULL); i++)
@@ -450,7 +449,7 @@ static int decode_fields(const uint8_t *in, size_t len, braid_signed_tx *out, ch
 
 int braid_signed_tx_decode(const uint8_t *in, size_t len, braid_signed_tx *out, char *err, size_t err_len) {
     memset(out, 0, sizeof *out);
-    if (len == 0) return fail(err, err_len, "transaction: empty input");
+    if (len == 0) return braid_errorf(err, err_len, "transaction: empty input");
     int rc;
     uint8_t first = in[0];
     if (first >= 0xc0) {
@@ -461,10 +460,11 @@ int braid_signed_tx_decode(const uint8_t *in, size_t len, braid_signed_tx *out, 
         out->tx.type = (braid_tx_type)first;
         rc = decode_fields(in + 1, len - 1, out, err, err_len);
     } else if (first < 0x80) {
-        rc = fail(err, err_len, "transaction: unsupported type 0x%02x", first);
+        rc = braid_errorf(err, err_len, "transaction: unsupported type 0x%02x", first);
     } else {
-        rc = fail(err, err_len, "transaction: starts with an RLP string (0x%02x), neither a type nor a list",
-                  first);
+        rc =
+            braid_errorf(err, err_len,
+                         "transaction: starts with an RLP string (0x%02x), neither a type nor a list", first);
     }
     if (rc != 0) {
         braid_signed_tx_free(out);

@@ -9,17 +9,6 @@
 #include "braid/braid_tx_codec.h"
 #include "chain/tx_codec_internal.h"
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* JSON null counts as absent: RPC servers write `"to": null` for creations. */
 static const json_t *get(const json_t *obj, const char *key) {
     const json_t *v = json_object_get(obj, key);
@@ -39,8 +28,9 @@ static const json_t *get_either(const json_t *obj, const char *a, const char *b,
 
 static int read_u256(const json_t *obj, const char *key, braid_u256 *out, char *err, size_t err_len) {
     const json_t *v = get(obj, key);
-    if (!v) return fail(err, err_len, "field '%s': missing", key);
-    if (braid_json_u256(v, out) != 0) return fail(err, err_len, "field '%s': not a 256-bit quantity", key);
+    if (!v) return braid_errorf(err, err_len, "field '%s': missing", key);
+    if (braid_json_u256(v, out) != 0)
+        return braid_errorf(err, err_len, "field '%s': not a 256-bit quantity", key);
     return 0;
 }
 
@@ -48,8 +38,9 @@ static int read_u64(const json_t *obj, const char *key, const char *alt, uint64_
                     size_t err_len) {
     const char *used;
     const json_t *v = alt ? get_either(obj, key, alt, &used) : get(obj, used = key);
-    if (!v) return fail(err, err_len, "field '%s': missing", key);
-    if (braid_json_u64(v, out) != 0) return fail(err, err_len, "field '%s': not a 64-bit quantity", used);
+    if (!v) return braid_errorf(err, err_len, "field '%s': missing", key);
+    if (braid_json_u64(v, out) != 0)
+        return braid_errorf(err, err_len, "field '%s': not a 64-bit quantity", used);
     return 0;
 }
 
@@ -58,23 +49,23 @@ static int read_to(const json_t *obj, braid_signed_tx *out, char *err, size_t er
     if (!v || (json_is_string(v) &&
                (strcmp(json_string_value(v), "") == 0 || strcmp(json_string_value(v), "0x") == 0))) {
         if (out->tx.type == BRAID_TX_BLOB)
-            return fail(err, err_len, "field 'to': blob transactions cannot create");
+            return braid_errorf(err, err_len, "field 'to': blob transactions cannot create");
         out->tx.is_create = true;
         return 0;
     }
     if (braid_json_address(v, &out->tx.to) != 0)
-        return fail(err, err_len, "field 'to': not a 20-byte address");
+        return braid_errorf(err, err_len, "field 'to': not a 20-byte address");
     return 0;
 }
 
 static int read_data(const json_t *obj, braid_signed_tx *out, char *err, size_t err_len) {
     const char *used;
     const json_t *v = get_either(obj, "input", "data", &used);
-    if (!v) return fail(err, err_len, "field 'input': missing");
+    if (!v) return braid_errorf(err, err_len, "field 'input': missing");
     braid_buf b = {0};
     if (braid_json_bytes(v, &b) != 0) {
         braid_buf_free(&b);
-        return fail(err, err_len, "field '%s': not a hex byte string", used);
+        return braid_errorf(err, err_len, "field '%s': not a hex byte string", used);
     }
     if (b.len == 0) {
         braid_buf_free(&b);
@@ -89,13 +80,14 @@ static int read_data(const json_t *obj, braid_signed_tx *out, char *err, size_t 
 static int read_access_list(const json_t *obj, braid_signed_tx *out, char *err, size_t err_len) {
     const json_t *list = get(obj, "accessList");
     if (!list) return 0; /* some producers omit an empty list */
-    if (!json_is_array(list)) return fail(err, err_len, "field 'accessList': not an array");
+    if (!json_is_array(list)) return braid_errorf(err, err_len, "field 'accessList': not an array");
     size_t n = json_array_size(list), total_keys = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *e = json_array_get(list, i);
         const json_t *keys = json_is_object(e) ? get(e, "storageKeys") : NULL;
         if (!json_is_array(keys))
-            return fail(err, err_len, "field 'accessList': entry %zu: expected {address, storageKeys[]}", i);
+            return braid_errorf(err, err_len,
+                                "field 'accessList': entry %zu: expected {address, storageKeys[]}", i);
         total_keys += json_array_size(keys);
     }
     if (n == 0) return 0;
@@ -106,13 +98,13 @@ static int read_access_list(const json_t *obj, braid_signed_tx *out, char *err, 
         const json_t *e = json_array_get(list, i), *keys = get(e, "storageKeys");
         braid_access_list_entry *dst = &out->access_mem[i];
         if (braid_json_address(get(e, "address"), &dst->address) != 0)
-            return fail(err, err_len, "field 'accessList': entry %zu: address is not 20 bytes", i);
+            return braid_errorf(err, err_len, "field 'accessList': entry %zu: address is not 20 bytes", i);
         dst->keys = out->keys_mem + k;
         dst->n_keys = json_array_size(keys);
         for (size_t j = 0; j < dst->n_keys; j++, k++)
             if (braid_json_hash(json_array_get(keys, j), &out->keys_mem[k]) != 0)
-                return fail(err, err_len, "field 'accessList': entry %zu: storage key %zu is not 32 bytes", i,
-                            j);
+                return braid_errorf(err, err_len,
+                                    "field 'accessList': entry %zu: storage key %zu is not 32 bytes", i, j);
     }
     out->tx.access_list = out->access_mem;
     out->tx.access_list_len = n;
@@ -122,12 +114,12 @@ static int read_access_list(const json_t *obj, braid_signed_tx *out, char *err, 
 static int read_blob_hashes(const json_t *obj, braid_signed_tx *out, char *err, size_t err_len) {
     const json_t *list = get(obj, "blobVersionedHashes");
     if (!json_is_array(list))
-        return fail(err, err_len, "field 'blobVersionedHashes': missing or not an array");
+        return braid_errorf(err, err_len, "field 'blobVersionedHashes': missing or not an array");
     size_t n = json_array_size(list);
     if (n) out->blob_mem = braid_xmalloc(n * sizeof *out->blob_mem);
     for (size_t i = 0; i < n; i++)
         if (braid_json_hash(json_array_get(list, i), &out->blob_mem[i]) != 0)
-            return fail(err, err_len, "field 'blobVersionedHashes': hash %zu is not 32 bytes", i);
+            return braid_errorf(err, err_len, "field 'blobVersionedHashes': hash %zu is not 32 bytes", i);
     out->tx.blob_hashes = out->blob_mem;
     out->tx.n_blob_hashes = n;
     return 0;
@@ -137,11 +129,13 @@ static int read_blob_hashes(const json_t *obj, braid_signed_tx *out, char *err, 
  * disagree. */
 static int read_parity(const json_t *obj, braid_signed_tx *out, char *err, size_t err_len) {
     const json_t *y = get(obj, "yParity"), *v = get(obj, "v");
-    if (!y && !v) return fail(err, err_len, "field 'yParity': missing");
+    if (!y && !v) return braid_errorf(err, err_len, "field 'yParity': missing");
     braid_u256 yv = BRAID_U256_ZERO, vv = BRAID_U256_ZERO;
-    if (y && braid_json_u256(y, &yv) != 0) return fail(err, err_len, "field 'yParity': not a quantity");
-    if (v && braid_json_u256(v, &vv) != 0) return fail(err, err_len, "field 'v': not a quantity");
-    if (y && v && !braid_u256_eq(yv, vv)) return fail(err, err_len, "field 'yParity': differs from 'v'");
+    if (y && braid_json_u256(y, &yv) != 0)
+        return braid_errorf(err, err_len, "field 'yParity': not a quantity");
+    if (v && braid_json_u256(v, &vv) != 0) return braid_errorf(err, err_len, "field 'v': not a quantity");
+    if (y && v && !braid_u256_eq(yv, vv))
+        return braid_errorf(err, err_len, "field 'yParity': differs from 'v'");
     out->v = y ? yv : vv;
     return 0;
 }
@@ -182,16 +176,16 @@ static int read_field(tx_field f, const json_t *obj, braid_signed_tx *out, char 
     case TX_F_S:
         return read_u256(obj, "s", &out->s, err, err_len);
     }
-    return fail(err, err_len, "internal: unknown field");
+    return braid_errorf(err, err_len, "internal: unknown field");
 }
 
 static int from_json(const json_t *obj, braid_signed_tx *out, char *err, size_t err_len) {
-    if (!json_is_object(obj)) return fail(err, err_len, "transaction: not a JSON object");
+    if (!json_is_object(obj)) return braid_errorf(err, err_len, "transaction: not a JSON object");
     uint64_t type = BRAID_TX_LEGACY;
     const json_t *t = get(obj, "type");
-    if (t && braid_json_u64(t, &type) != 0) return fail(err, err_len, "field 'type': not a quantity");
+    if (t && braid_json_u64(t, &type) != 0) return braid_errorf(err, err_len, "field 'type': not a quantity");
     if (type > BRAID_TX_BLOB)
-        return fail(err, err_len, "field 'type': unsupported type %llu", (unsigned long long)type);
+        return braid_errorf(err, err_len, "field 'type': unsupported type %llu", (unsigned long long)type);
     out->tx.type = (braid_tx_type)type;
 
     size_t n;
@@ -205,7 +199,7 @@ static int from_json(const json_t *obj, braid_signed_tx *out, char *err, size_t 
         const json_t *c = get(obj, "chainId");
         braid_u256 cid;
         if (c && out->has_chain_id && (braid_json_u256(c, &cid) != 0 || !braid_u256_eq(cid, out->chain_id)))
-            return fail(err, err_len, "field 'chainId': does not match the chain id encoded in v");
+            return braid_errorf(err, err_len, "field 'chainId': does not match the chain id encoded in v");
     }
     return 0;
 }

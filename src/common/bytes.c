@@ -1,12 +1,23 @@
 /* Allocation helpers, the growable buffer and hex conversion. */
 #include "braid/braid_bytes.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 static void out_of_memory(size_t n) {
     fprintf(stderr, "braid: out of memory allocating %zu bytes\n", n);
     abort();
+}
+
+int braid_errorf(char *err, size_t err_len, const char *fmt, ...) {
+    if (err && err_len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_len, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
 }
 
 void *braid_xmalloc(size_t n) {
