@@ -9,17 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 double bench_mgas_per_s(const bench_result *r, double s) {
     return s > 0 ? (double)r->gas_used / s / 1e6 : 0;
 }
@@ -225,7 +214,7 @@ int bench_write_svg(const char *path, const bench_result *rs, size_t n, const ch
     double gw = n_groups ? plot_w / (double)n_groups : plot_w;
 
     FILE *f = fopen(path, "w");
-    if (!f) return fail(err, err_len, "cannot write %s", path);
+    if (!f) return braid_errorf(err, err_len, "cannot write %s", path);
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
             "font-family=\"sans-serif\" font-size=\"12\">\n",
@@ -297,6 +286,6 @@ int bench_write_svg(const char *path, const bench_result *rs, size_t n, const ch
         fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">%u</text>\n", left + plot_w + 28, y + 11, threads[t]);
     }
     fprintf(f, "</svg>\n");
-    if (fclose(f) != 0) return fail(err, err_len, "cannot write %s", path);
+    if (fclose(f) != 0) return braid_errorf(err, err_len, "cannot write %s", path);
     return 0;
 }

@@ -15,17 +15,6 @@
 #include "wl_internal.h"
 #include "workloads.h"
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 typedef struct topics {
     braid_hash transfer, sync, swap;
 } topics;
@@ -114,19 +103,21 @@ static int predict_swap(const bench_workload *w, braid_state *exp, pair_model *p
     braid_u256 k_before, k_after;
     braid_u256_mul(&k_before, &prev0, &prev1);
     braid_u256_mul(&k_after, &p->r0, &p->r1);
-    if (braid_u256_lt(k_after, k_before)) return fail(err, err_len, "transaction %zu: model broke x*y=k", i);
+    if (braid_u256_lt(k_after, k_before))
+        return braid_errorf(err, err_len, "transaction %zu: model broke x*y=k", i);
 
     if (r->n_logs != 4)
-        return fail(err, err_len, "transaction %zu (swap): %zu logs, expected 4", i, r->n_logs);
+        return braid_errorf(err, err_len, "transaction %zu (swap): %zu logs, expected 4", i, r->n_logs);
     if (!is_transfer_log(&r->logs[0], tp, tin, trader, &pair->address, m->amount))
-        return fail(err, err_len, "transaction %zu (swap): log 0 is not the input's Transfer to the pair", i);
+        return braid_errorf(err, err_len,
+                            "transaction %zu (swap): log 0 is not the input's Transfer to the pair", i);
     if (!is_transfer_log(&r->logs[1], tp, tout, &pair->address, &m->to, out))
-        return fail(err, err_len, "transaction %zu (swap): log 1 is not the payout's Transfer", i);
+        return braid_errorf(err, err_len, "transaction %zu (swap): log 1 is not the payout's Transfer", i);
     const braid_log *sync = &r->logs[2], *swap = &r->logs[3];
     if (!braid_address_eq(&sync->address, &pair->address) || sync->n_topics != 1 ||
         !braid_hash_eq(&sync->topics[0], &tp->sync) || sync->data_len != 64 || !word_is(sync->data, p->r0) ||
         !word_is(sync->data + 32, p->r1))
-        return fail(err, err_len, "transaction %zu (swap): log 2 is not Sync(reserve0, reserve1)", i);
+        return braid_errorf(err, err_len, "transaction %zu (swap): log 2 is not Sync(reserve0, reserve1)", i);
     braid_u256 zero = BRAID_U256_ZERO;
     braid_u256 in0 = m->zero_for_one ? m->amount : zero, in1 = m->zero_for_one ? zero : m->amount;
     braid_u256 out0 = m->zero_for_one ? zero : out, out1 = m->zero_for_one ? out : zero;
@@ -134,8 +125,8 @@ static int predict_swap(const bench_workload *w, braid_state *exp, pair_model *p
         !braid_hash_eq(&swap->topics[0], &tp->swap) || !topic_is_address(&swap->topics[1], trader) ||
         !topic_is_address(&swap->topics[2], &m->to) || swap->data_len != 128 || !word_is(swap->data, in0) ||
         !word_is(swap->data + 32, in1) || !word_is(swap->data + 64, out0) || !word_is(swap->data + 96, out1))
-        return fail(err, err_len,
-                    "transaction %zu (swap): log 3 is not Swap(sender, in0, in1, out0, out1, to)", i);
+        return braid_errorf(err, err_len,
+                            "transaction %zu (swap): log 3 is not Swap(sender, in0, in1, out0, out1, to)", i);
     return 0;
 }
 
@@ -148,7 +139,8 @@ static int predict(const bench_workload *w, braid_state *exp, pair_model *pm, co
         const braid_tx *tx = &w->block.txs[i].tx;
         const bench_tx_meta *m = &w->meta[i];
         const braid_receipt *r = &res->receipts[i];
-        if (!r->success) return fail(err, err_len, "transaction %zu failed (reverted or ran out of gas)", i);
+        if (!r->success)
+            return braid_errorf(err, err_len, "transaction %zu failed (reverted or ran out of gas)", i);
         /* EIP-1559: the price is min(fee cap, base fee + tip); the beneficiary gets what is above the base */
         braid_u256 price = braid_u256_add(h->base_fee, tx->max_priority_fee_per_gas);
         if (braid_u256_gt(price, tx->max_fee_per_gas)) price = tx->max_fee_per_gas;
@@ -160,15 +152,15 @@ static int predict(const bench_workload *w, braid_state *exp, pair_model *pm, co
         case BENCH_TX_TRANSFER:
             eth_change(exp, &m->to, m->amount, false, 0);
             if (r->n_logs != 0)
-                return fail(err, err_len, "transaction %zu (transfer): %zu logs", i, r->n_logs);
+                return braid_errorf(err, err_len, "transaction %zu (transfer): %zu logs", i, r->n_logs);
             break;
         case BENCH_TX_ERC20: {
             const braid_address *token = &w->tokens[m->token];
             token_change(exp, token, &tx->sender, m->amount, true);
             token_change(exp, token, &m->to, m->amount, false);
             if (r->n_logs != 1 || !is_transfer_log(&r->logs[0], &tp, token, &tx->sender, &m->to, m->amount))
-                return fail(err, err_len,
-                            "transaction %zu (erc20): expected one Transfer(from, to, value) log", i);
+                return braid_errorf(err, err_len,
+                                    "transaction %zu (erc20): expected one Transfer(from, to, value) log", i);
             break;
         }
         case BENCH_TX_SWAP:
@@ -203,7 +195,7 @@ static int same_slot(braid_state *exp, braid_state *post, const braid_address *a
     hex_u256(key, ks);
     hex_u256(want, ws);
     hex_u256(got, gs);
-    return fail(err, err_len, "storage of %s slot %s: %s, predicted %s", as, ks, gs, ws);
+    return braid_errorf(err, err_len, "storage of %s slot %s: %s, predicted %s", as, ks, gs, ws);
 }
 
 static int compare(const bench_workload *w, braid_state *exp, braid_state *post, char *err, size_t err_len) {
@@ -216,11 +208,11 @@ static int compare(const bench_workload *w, braid_state *exp, braid_state *post,
         if (!braid_u256_eq(want, got)) {
             hex_u256(got, gs);
             hex_u256(want, ws);
-            return fail(err, err_len, "balance of %s: %s, predicted %s", as, gs, ws);
+            return braid_errorf(err, err_len, "balance of %s: %s, predicted %s", as, gs, ws);
         }
         if (want_nonce != got_nonce)
-            return fail(err, err_len, "nonce of %s: %llu, predicted %llu", as, (unsigned long long)got_nonce,
-                        (unsigned long long)want_nonce);
+            return braid_errorf(err, err_len, "nonce of %s: %llu, predicted %llu", as,
+                                (unsigned long long)got_nonce, (unsigned long long)want_nonce);
     }
     for (size_t i = 0; i < w->n_slots; i++)
         if (same_slot(exp, post, &w->slots[i].address, w->slots[i].key, err, err_len)) return -1;
@@ -239,8 +231,8 @@ static int compare(const bench_workload *w, braid_state *exp, braid_state *post,
     if (!braid_hash_eq(&want, &got)) {
         braid_hex_encode(got.b, 32, gs);
         braid_hex_encode(want.b, 32, ws);
-        return fail(err, err_len, "state root %s, predicted %s (every checked account and slot matched)", gs,
-                    ws);
+        return braid_errorf(err, err_len,
+                            "state root %s, predicted %s (every checked account and slot matched)", gs, ws);
     }
     return 0;
 }
@@ -248,7 +240,7 @@ static int compare(const bench_workload *w, braid_state *exp, braid_state *post,
 int bench_workload_verify(const bench_workload *w, braid_state *post, const braid_block_result *res,
                           char *err, size_t err_len) {
     if (res->n_receipts != w->n_txs)
-        return fail(err, err_len, "%zu receipts for %zu transactions", res->n_receipts, w->n_txs);
+        return braid_errorf(err, err_len, "%zu receipts for %zu transactions", res->n_receipts, w->n_txs);
     braid_state *exp = bench_workload_state(w);
     pair_model *pm = braid_xcalloc(w->n_pairs + 1, sizeof *pm);
     for (size_t k = 0; k < w->n_pairs; k++)

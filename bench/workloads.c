@@ -45,17 +45,6 @@ const char *bench_workload_describe(const char *name) {
 /* Pairs last traded a block ago, so the first swap on each updates the price accumulators. */
 #define PAIR_AGE 12
 
-static int fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...) {
-    if (err && err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* ---- small helpers shared with verify.c ---- */
 
 braid_u256 wl_mul(braid_u256 a, uint64_t b) {
@@ -301,11 +290,11 @@ int bench_workload_build_with(const char *name, const bench_params *p, bench_wor
                               size_t err_len) {
     memset(out, 0, sizeof *out);
     wl_kind kind;
-    if (lookup_kind(name, &kind) != 0) return fail(err, err_len, "unknown workload '%s'", name);
+    if (lookup_kind(name, &kind) != 0) return braid_errorf(err, err_len, "unknown workload '%s'", name);
     if (p->n_txs < 1 || p->n_txs > BENCH_MAX_TXS)
-        return fail(err, err_len, "transaction count %zu outside 1..%d", p->n_txs, BENCH_MAX_TXS);
+        return braid_errorf(err, err_len, "transaction count %zu outside 1..%d", p->n_txs, BENCH_MAX_TXS);
     if (p->pairs < 1 || p->pairs > BENCH_MAX_PAIRS)
-        return fail(err, err_len, "pair count %u outside 1..%d", p->pairs, BENCH_MAX_PAIRS);
+        return braid_errorf(err, err_len, "pair count %u outside 1..%d", p->pairs, BENCH_MAX_PAIRS);
 
     bench_workload *w = out;
     size_t n = p->n_txs;
