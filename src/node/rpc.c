@@ -1,0 +1,157 @@
+#include "braid/braid_rpc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rpc_entry {
+    char *name;
+    braid_rpc_method fn;
+    void *ctx;
+} rpc_entry;
+
+struct braid_rpc {
+    rpc_entry *table; /* open addressing, kept at most half full */
+    size_t mask, count;
+    size_t max_batch;
+};
+
+static uint64_t name_hash(const char *s) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+braid_rpc *braid_rpc_create(size_t max_batch) {
+    braid_rpc *rpc = braid_xcalloc(1, sizeof *rpc);
+    rpc->mask = 63;
+    rpc->table = braid_xcalloc(rpc->mask + 1, sizeof *rpc->table);
+    rpc->max_batch = max_batch;
+    return rpc;
+}
+
+void braid_rpc_destroy(braid_rpc *rpc) {
+    if (!rpc) return;
+    for (size_t i = 0; i <= rpc->mask; i++)
+        free(rpc->table[i].name);
+    free(rpc->table);
+    free(rpc);
+}
+
+static rpc_entry *slot_of(const braid_rpc *rpc, const char *name) {
+    for (size_t i = name_hash(name) & rpc->mask;; i = (i + 1) & rpc->mask)
+        if (!rpc->table[i].name || strcmp(rpc->table[i].name, name) == 0) return &rpc->table[i];
+}
+
+void braid_rpc_register(braid_rpc *rpc, const char *name, braid_rpc_method fn, void *ctx) {
+    if (2 * (rpc->count + 1) > rpc->mask + 1) {
+        rpc_entry *old = rpc->table;
+        size_t old_size = rpc->mask + 1;
+        rpc->mask = 2 * old_size - 1;
+        rpc->table = braid_xcalloc(rpc->mask + 1, sizeof *rpc->table);
+        for (size_t i = 0; i < old_size; i++)
+            if (old[i].name) *slot_of(rpc, old[i].name) = old[i];
+        free(old);
+    }
+    rpc_entry *e = slot_of(rpc, name);
+    if (!e->name) {
+        size_t len = strlen(name) + 1;
+        e->name = memcpy(braid_xmalloc(len), name, len);
+        rpc->count++;
+    }
+    e->fn = fn;
+    e->ctx = ctx;
+}
+
+json_t *braid_rpc_fail(braid_rpc_error *err, int code, const char *fmt, ...) {
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+static json_t *error_response(const json_t *id, int code, const char *message, json_t *data) {
+    json_t *e = json_pack("{s:i, s:s}", "code", code, "message", message);
+    if (data) json_object_set_new(e, "data", data);
+    return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error", e);
+}
+
+static bool valid_id(const json_t *id) {
+    return json_is_string(id) || json_is_number(id) || json_is_null(id);
+}
+
+/* One request of a body or batch: its response, or NULL for a notification. */
+static json_t *answer(braid_rpc *rpc, const json_t *req) {
+    if (!json_is_object(req)) return error_response(NULL, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL);
+    const json_t *id = json_object_get(req, "id"), *version = json_object_get(req, "jsonrpc"),
+                 *method = json_object_get(req, "method"), *params = json_object_get(req, "params");
+    if (id && !valid_id(id)) return error_response(NULL, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL);
+    if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0 ||
+        !json_is_string(method) ||
+        (params && !json_is_array(params) && !json_is_object(params) && !json_is_null(params)))
+        return id ? error_response(id, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL) : NULL;
+    if (json_is_null(params)) params = NULL;
+    const char *name = json_string_value(method);
+    const rpc_entry *e = slot_of(rpc, name);
+    if (!e->name) {
+        if (!id) return NULL;
+        char msg[300];
+        snprintf(msg, sizeof msg, "the method %.200s does not exist/is not available", name);
+        return error_response(id, BRAID_RPC_METHOD_NOT_FOUND, msg, NULL);
+    }
+    braid_rpc_error err = {BRAID_RPC_INTERNAL_ERROR, "internal error", NULL};
+    json_t *result = e->fn(e->ctx, params, &err);
+    if (!id) {
+        json_decref(result);
+        json_decref(err.data);
+        return NULL;
+    }
+    if (!result) return error_response(id, err.code, err.message, err.data);
+    return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result", result);
+}
+
+static void write_json(const json_t *j, braid_buf *out) {
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text) abort(); /* only on exhausted memory */
+    braid_buf_append(out, text, strlen(text));
+    free(text);
+}
+
+void braid_rpc_handle(braid_rpc *rpc, const char *body, size_t len, braid_buf *out) {
+    braid_buf_clear(out);
+    json_error_t jerr;
+    /* jansson refuses nesting deeper than its limit (2048) as a parse error */
+    json_t *req = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+    json_t *resp = NULL;
+    if (!req) {
+        resp = error_response(NULL, BRAID_RPC_PARSE_ERROR, "parse error", NULL);
+    } else if (json_is_array(req)) {
+        size_t n = json_array_size(req);
+        if (n == 0) {
+            resp = error_response(NULL, BRAID_RPC_INVALID_REQUEST, "empty batch", NULL);
+        } else if (rpc->max_batch && n > rpc->max_batch) {
+            char msg[100];
+            snprintf(msg, sizeof msg, "batch too large: %zu requests, at most %zu", n, rpc->max_batch);
+            resp = error_response(NULL, BRAID_RPC_INVALID_REQUEST, msg, NULL);
+        } else {
+            resp = json_array();
+            for (size_t i = 0; i < n; i++) {
+                json_t *r = answer(rpc, json_array_get(req, i));
+                if (r) json_array_append_new(resp, r);
+            }
+            if (json_array_size(resp) == 0) {
+                json_decref(resp);
+                resp = NULL;
+            }
+        }
+    } else {
+        resp = answer(rpc, req);
+    }
+    if (resp) write_json(resp, out);
+    json_decref(resp);
+    json_decref(req);
+}
