@@ -21,7 +21,7 @@ build-asan: deps
 # ThreadSanitizer build of the parallel executor's tests (the rest of the suite has no threads of its own).
 build-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAID_TSAN=ON >/dev/null
-	cmake --build build-tsan -j $(JOBS) --target test_parallel test_trie_parallel braid
+	cmake --build build-tsan -j $(JOBS) --target test_parallel test_trie_parallel test_http braid
 
 # The main job: until the node exists, run the whole state-test suite with a progress display.
 run: build

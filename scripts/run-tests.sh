@@ -60,6 +60,16 @@ tsan_parallel() {
 }
 tally "parallel == sequential (tsan)" tsan_parallel
 
+tsan_http() {
+  local out rc
+  out=$(./build-tsan/test_http 2>&1)
+  rc=$?
+  echo "$out"
+  if grep -q "WARNING: ThreadSanitizer" <<<"$out"; then echo "FAIL ThreadSanitizer report"; return 1; fi
+  return $rc
+}
+tally "JSON-RPC over HTTP (tsan)" tsan_http
+
 # The bench's workloads under TSan through both parallel paths: Block-STM, and execution in order
 # with the other workers hashing and making keccak hints. The bench exits 1 when results differ.
 tsan_bench() {
