@@ -7,18 +7,6 @@
 
 #include <string.h>
 
-#define RATE 136
-#define RATE_LANES (RATE / 8)
-
-static const uint64_t round_constants[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
-
 #include "keccak_round.h"
 
 static inline __attribute__((always_inline)) void permute(uint64_t s[25]) {
@@ -30,8 +18,8 @@ static inline __attribute__((always_inline)) void permute(uint64_t s[25]) {
     uint64_t e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12;
     uint64_t e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, e23, e24;
     for (int i = 0; i < 24; i += 2) {
-        KECCAK_ROUND(uint64_t, a, e, round_constants[i]);
-        KECCAK_ROUND(uint64_t, e, a, round_constants[i + 1]);
+        KECCAK_ROUND(uint64_t, a, e, keccak_round_constants[i]);
+        KECCAK_ROUND(uint64_t, e, a, keccak_round_constants[i + 1]);
     }
     s[0] = a0, s[1] = a1, s[2] = a2, s[3] = a3, s[4] = a4;
     s[5] = a5, s[6] = a6, s[7] = a7, s[8] = a8, s[9] = a9;
@@ -57,23 +45,6 @@ static void keccak_f1600(uint64_t s[25]) {
     }
 #endif
     permute_portable(s);
-}
-
-/* Keccak numbers bytes little-endian within a lane, whatever the host order. */
-static inline uint64_t load_le64(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline void store_le64(uint8_t *p, uint64_t v) {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    memcpy(p, &v, 8);
 }
 
 static inline void absorb_block(uint64_t s[25], const uint8_t *block) {

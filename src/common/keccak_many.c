@@ -8,35 +8,8 @@
 #include "braid/braid_keccak.h"
 #include "keccak_round.h"
 
-#define RATE 136
-#define RATE_LANES (RATE / 8)
 /* Messages longer than this many blocks are rare (big receipts): hashed one at a time. */
 #define MAX_GROUPED_BLOCKS 8
-
-static const uint64_t rc[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
-
-static inline uint64_t load_le64(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline void store_le64(uint8_t *p, uint64_t v) {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    memcpy(p, &v, 8);
-}
 
 /* Hashes W messages of `blocks` blocks each. The last block of each is built padded in `tail`. */
 #define DEFINE_GROUP(NAME, VT, W, TARGET)                                                               \
@@ -67,8 +40,8 @@ static inline void store_le64(uint8_t *p, uint64_t v) {
             VT e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12;                                  \
             VT e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, e23, e24;                             \
             for (int r = 0; r < 24; r += 2) {                                                          \
-                KECCAK_ROUND(VT, a, e, rc[r]);                                                         \
-                KECCAK_ROUND(VT, e, a, rc[r + 1]);                                                     \
+                KECCAK_ROUND(VT, a, e, keccak_round_constants[r]);                                                         \
+                KECCAK_ROUND(VT, e, a, keccak_round_constants[r + 1]);                                                     \
             }                                                                                          \
             s[0] = a0, s[1] = a1, s[2] = a2, s[3] = a3, s[4] = a4, s[5] = a5, s[6] = a6;              \
             s[7] = a7, s[8] = a8, s[9] = a9, s[10] = a10, s[11] = a11, s[12] = a12, s[13] = a13;      \

@@ -1,8 +1,42 @@
 /* One Keccak-f[1600] round over lanes held in 25 local variables, for any lane type T that supports
  * ^, &, ~, << and >>: plain uint64_t, or GCC vectors of them (several states side by side, see
- * keccak_many.c). Shared so that the scalar and the SIMD permutations cannot drift apart. */
+ * keccak_many.c), with the constants and lane loads both use. Shared so that the scalar and the SIMD
+ * permutations cannot drift apart. */
 #ifndef BRAID_KECCAK_ROUND_H
 #define BRAID_KECCAK_ROUND_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* Ethereum's keccak-256: rate 136 bytes (17 lanes), capacity 512 bits. */
+#define RATE 136
+#define RATE_LANES (RATE / 8)
+
+static const uint64_t keccak_round_constants[24] = {
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
+    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
+    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
+    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
+    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
+};
+
+/* Keccak numbers bytes little-endian within a lane, whatever the host order. */
+static inline uint64_t load_le64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline void store_le64(uint8_t *p, uint64_t v) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, 8);
+}
 
 #define ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
 
