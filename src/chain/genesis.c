@@ -89,9 +89,7 @@ static int read_header(const json_t *g, braid_fork fork, braid_header *h, char *
         braid_errorf(err, err_len, "gasLimit: missing or malformed");
         goto out;
     }
-    if (opt_u64(g, "timestamp", &h->timestamp, err, err_len) || opt_u64(g, "number", &h->number, err, err_len) ||
-        opt_u64(g, "gasUsed", &h->gas_used, err, err_len))
-        goto out;
+    if (opt_u64(g, "gasUsed", &h->gas_used, err, err_len)) goto out; /* number and timestamp: read first */
     if ((v = json_object_get(g, "extraData")) != NULL) {
         if (braid_json_bytes(v, &buf) || buf.len > BRAID_MAX_EXTRA_DATA) {
             braid_errorf(err, err_len, "extraData: malformed or over %d bytes", BRAID_MAX_EXTRA_DATA);

@@ -530,7 +530,6 @@ static int run_pipelined(braid_executor *ex, block_run *run, braid_state *state,
     memset(p.blooms, 0, ex->threads * sizeof *p.blooms);
     pool_run(ex->pool, pipeline_work, &p);
     if (p.hints) {
-        ex->hinted = kh_hinted(p.hints);
         kh_end_block(p.hints);
         braid_vm_set_keccak_log(ex->workers[0].vm, NULL); /* a transaction failed while sampled */
         run->tx_hook = NULL;
@@ -675,9 +674,8 @@ int braid_executor_execute(braid_executor *ex, braid_state *state, const braid_c
     if (!ex->pool || n < MIN_PARALLEL_TXS) {
         rc = block_run_txs(&run, ex->workers[0].vm, state, opt, out) ? -1 : block_run_finish(&run, state, opt, out);
     } else {
-        ex->hinted = 0;
         rc = run_pipelined(ex, &run, state, opt, out, produce_by_executing);
-        stats->hinted = ex->hinted;
+        stats->hinted = kh_hinted(ex->hints); /* counted from the block's start, kept past its end */
     }
     bool measurable = ex->pool && n >= MIN_PARALLEL_TXS && !opt->intermediate_roots;
     if (rc == 0 && measurable) learn(ex, PATH_SEQUENTIAL, now_ns() - start, out->gas_used);

@@ -155,10 +155,10 @@ static void fill_inputs(const keccak_hints *kh, kh_slot *s, const braid_tx *tx) 
 bool kh_predict(keccak_hints *kh, size_t executing, size_t ahead) {
     if (kh->n_active == 0) return false;
     size_t n = kh->block->n_txs, next = atomic_load_explicit(&kh->next, memory_order_relaxed), j, end;
+    /* within the ring: the slots of [j, end) are then not the one the executing worker reads */
+    if (ahead > KH_RING) ahead = KH_RING;
     do {
         j = next > executing ? next : executing + 1; /* those up to `executing` are too late */
-        /* within the ring: the slots of [j, end) are then not the one the executing worker reads */
-        if (ahead > KH_RING) ahead = KH_RING;
         end = executing + ahead < n ? executing + ahead : n;
         if (j >= end) return false;
         if (end > j + KH_BATCH) end = j + KH_BATCH;

@@ -34,7 +34,7 @@ void kh_take(keccak_hints *kh, size_t i, braid_vm *vm);
 /* On a helper worker: hashes the hints of a few transactions less than `ahead` after `executing` (the
  * index of the transaction now being executed). False when there is nothing to do in that window. */
 bool kh_predict(keccak_hints *kh, size_t executing, size_t ahead);
-/* Transactions of the current block that found hints ready. */
+/* Transactions of the current (or, after kh_end_block, the last) block that found hints ready. */
 size_t kh_hinted(const keccak_hints *kh);
 /* After the block: what it taught becomes what the next block uses. */
 void kh_end_block(keccak_hints *kh);

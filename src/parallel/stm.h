@@ -95,7 +95,6 @@ struct braid_executor {
     bool chaos;
     bool forced; /* BRAID_STM_MIN_TXS set: every block with transactions takes the parallel path */
     bool stm_off; /* BRAID_STM_OFF set: none does */
-    size_t hinted; /* the last pipelined block's kh_hinted */
     double ns_per_gas[2];        /* moving averages per path (0: not measured yet) */
     unsigned samples[2];         /* blocks measured per path */
     unsigned blocks_since_probe;
