@@ -2,7 +2,6 @@
  * genesis file — its pre-state as alloc, its network as config, its genesis header's fields — and the
  * header braid_genesis_from_json builds must hash to the fixture's genesis hash. Then malformed and
  * unsupported configurations must be refused with a message. */
-#include <dirent.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -10,6 +9,7 @@
 #include "braid/braid_fork.h"
 #include "braid/braid_genesis.h"
 #include "braid/braid_json.h"
+#include "fixture_walk.h"
 #include "test_util.h"
 
 static size_t compared;
@@ -25,7 +25,8 @@ static json_t *config_for(braid_fork fork) {
     return c;
 }
 
-static void run_test(const char *file, const char *name, const json_t *t) {
+static void run_test(const char *file, const char *name, const json_t *t, void *arg) {
+    (void)arg;
     braid_fork fork;
     const json_t *net = json_object_get(t, "network"), *hdr = json_object_get(t, "genesisBlockHeader");
     if (!json_is_string(net) || braid_fork_from_name(json_string_value(net), &fork) != 0 || !hdr) return;
@@ -58,28 +59,6 @@ static void run_test(const char *file, const char *name, const json_t *t) {
     braid_state_destroy(state);
     braid_code_cache_destroy(codes);
     json_decref(g);
-}
-
-static void run_dir(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
-            json_t *root = json_load_file(path, 0, NULL);
-            const char *name;
-            json_t *t;
-            json_object_foreach(root, name, t) run_test(path, name, t);
-            json_decref(root);
-        } else {
-            run_dir(path);
-        }
-    }
-    closedir(d);
 }
 
 /* A genesis that must be refused, and the message must name `field`. */
@@ -146,7 +125,7 @@ static void test_defaults(void) {
 }
 
 int main(void) {
-    run_dir(SHARED_PATH("fixtures/ethereum-tests/BlockchainTests/ValidBlocks"));
+    walk_fixture_tests(SHARED_PATH("fixtures/ethereum-tests/BlockchainTests/ValidBlocks"), run_test, NULL);
     printf("genesis: %zu blockchain-test genesis headers rebuilt from geth-style files\n", compared);
     CHECK(compared > 400); /* every single-fork test of ValidBlocks: 442 on 2026-11-26 */
     test_refusals();

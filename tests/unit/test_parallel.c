@@ -2,7 +2,6 @@
  * executor at 2, 4 and 8 threads (every block forced through the parallel path, and once more with random
  * yields and sleeps in the workers) must give exactly the sequential results: gas, every receipt and log,
  * bloom, roots and the post-state root. */
-#include <dirent.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -10,6 +9,7 @@
 #include "braid/braid_block.h"
 #include "braid/braid_json.h"
 #include "braid/braid_parallel.h"
+#include "fixture_walk.h"
 #include "test_util.h"
 
 typedef struct history {
@@ -74,7 +74,8 @@ static bool same_results(const braid_block_result *a, const braid_block_result *
 static size_t blocks_compared, blocks_parallel;
 
 /* Replays one test's valid blocks sequentially and with `ex`, comparing after every block. */
-static void run_test(const char *file, const char *name, const json_t *t, braid_executor *ex) {
+static void run_test(const char *file, const char *name, const json_t *t, void *arg) {
+    braid_executor *ex = arg;
     braid_fork fork;
     if (braid_fork_from_name(json_string_value(json_object_get(t, "network")), &fork)) return;
     braid_chain_config cfg;
@@ -129,28 +130,6 @@ static void run_test(const char *file, const char *name, const json_t *t, braid_
     braid_state_destroy(seq);
     braid_state_destroy(par);
     braid_code_cache_destroy(codes);
-}
-
-static void run_dir(const char *dir, braid_executor *ex) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
-            json_t *root = json_load_file(path, 0, NULL);
-            const char *name;
-            json_t *t;
-            json_object_foreach(root, name, t) run_test(path, name, t, ex);
-            json_decref(root);
-        } else {
-            run_dir(path, ex);
-        }
-    }
-    closedir(d);
 }
 
 /* ---- synthetic blocks full of conflicts ---- */
@@ -302,7 +281,8 @@ int main(void) {
             if (chaos && threads[i] != 4) continue; /* one chaotic pass keeps the test quick */
             braid_executor *ex = braid_executor_create(threads[i]);
             blocks_compared = blocks_parallel = 0;
-            run_dir(SHARED_PATH("fixtures/ethereum-tests/BlockchainTests/ValidBlocks"), ex);
+            walk_fixture_tests(SHARED_PATH("fixtures/ethereum-tests/BlockchainTests/ValidBlocks"), run_test,
+                               ex);
             printf("%u threads%s: %zu blocks compared, %zu through the parallel path\n", threads[i],
                    chaos ? " (chaos)" : "", blocks_compared, blocks_parallel);
             CHECK(blocks_compared > 800);
