@@ -648,8 +648,8 @@ int braid_mpt_commit(braid_mpt *t, braid_hash *root) {
             braid_keccak256(t->scratch.data, t->scratch.len, t->hash.b);
             t->store.put(t->store.ctx, &t->hash, t->scratch.data, t->scratch.len);
         }
-        prune(&t->root, 0);
     }
+    prune(&t->root, 0); /* also what reads loaded since the last commit */
     *root = t->hash;
     return 0;
 }
