@@ -25,6 +25,7 @@ enum { N_HASH, N_LEAF, N_EXT, N_BRANCH };
 typedef struct node {
     uint8_t kind;
     bool dirty;      /* changed since its reference was computed */
+    bool embedded;   /* a hash node living inside its branch's allocation (see decode_branch) */
     uint8_t ref_len; /* 32: ref is the node's hash; 1..31: ref is its RLP, embedded in its parent */
     uint8_t ref[32];
 } node;
@@ -69,10 +70,12 @@ static void mark_dirty(node *n) {
 
 /* ---- building and freeing nodes ---- */
 
-static node *new_hash(const uint8_t hash[32]) {
-    node *n = braid_xmalloc(sizeof *n);
+/* A hash node, in `mem` when given (embedded in a branch), else allocated. */
+static node *new_hash(const uint8_t hash[32], node *mem) {
+    node *n = mem ? mem : braid_xmalloc(sizeof *n);
     n->kind = N_HASH;
     n->dirty = false;
+    n->embedded = mem != NULL;
     n->ref_len = 32;
     memcpy(n->ref, hash, 32);
     return n;
@@ -107,7 +110,7 @@ static node *new_leaf(const braid_trie_kv *key, size_t from) {
 }
 
 static void node_free(node *n) {
-    if (!n) return;
+    if (!n || n->embedded) return;
     if (n->kind == N_LEAF || n->kind == N_EXT) {
         short_node *s = (short_node *)n;
         free((void *)s->p.key);
@@ -155,13 +158,14 @@ static bool leaf_holds(const short_node *s, const braid_trie_kv *key, size_t pos
 static node *decode_node(const uint8_t *rlp, size_t len);
 
 /* A child reference inside a node: an empty string (no child: *out NULL), the 32-byte hash of a
- * stored node, or a node under 32 bytes embedded as it is. Anything else is malformed (false). */
-static bool decode_ref(const braid_rlp_item *it, node **out) {
+ * stored node (a hash node, built in *mem when given, which then moves on), or a node under 32 bytes
+ * embedded as it is. Anything else is malformed (false). */
+static bool decode_ref(const braid_rlp_item *it, node **out, node **mem) {
     *out = NULL;
     if (!it->is_list) {
         if (it->payload_len == 0) return true;
         if (it->payload_len != 32) return false;
-        *out = new_hash(it->payload);
+        *out = new_hash(it->payload, mem ? (*mem)++ : NULL);
         return true;
     }
     /* A node of 32 bytes or more must be referenced by hash: accepting it embedded would make the
@@ -191,7 +195,7 @@ static node *decode_short(const braid_rlp_item *items) {
         if (rest->is_list || rest->payload_len == 0) goto bad;
     } else {
         /* an extension leads, over at least one nibble, to a branch (checked when that is loaded) */
-        if (s->to == s->from || !decode_ref(rest, &s->child) || !s->child) goto bad;
+        if (s->to == s->from || !decode_ref(rest, &s->child, NULL) || !s->child) goto bad;
         if (s->child->kind != N_HASH && s->child->kind != N_BRANCH) goto bad;
     }
     s->p.key = copy_bytes(path->payload, path->payload_len);
@@ -206,12 +210,19 @@ bad:
     return NULL;
 }
 
+/* The hash nodes of a branch's children are allocated with the branch, after it: a large trie's
+ * branches are mostly hash references, and sixteen separate allocations for them cost more than the
+ * decoding. They stay there when a child is loaded (which replaces the pointer, not the memory) and
+ * never move to another parent: a child moves only when a branch collapses, and that loads it first. */
 static node *decode_branch(const braid_rlp_item *items) {
-    branch_node *b = braid_xcalloc(1, sizeof *b);
+    size_t hashes = 0;
+    for (int i = 0; i < 16; i++) hashes += !items[i].is_list && items[i].payload_len == 32;
+    branch_node *b = braid_xcalloc(1, sizeof *b + hashes * sizeof(node));
+    node *mem = (node *)(b + 1);
     b->h.kind = N_BRANCH;
     int entries = 0;
     for (int i = 0; i < 16; i++) {
-        if (!decode_ref(&items[i], &b->kids[i])) goto bad;
+        if (!decode_ref(&items[i], &b->kids[i], &mem)) goto bad;
         entries += b->kids[i] != NULL;
     }
     if (items[16].is_list) goto bad;
@@ -259,7 +270,7 @@ static int resolve(braid_mpt *t, node **slot, bool want_branch) {
     }
     memcpy(n->ref, hash.b, 32);
     n->ref_len = 32;
-    free(h);
+    node_free(h);
     *slot = n;
     return 0;
 }
@@ -274,7 +285,7 @@ braid_mpt *braid_mpt_open(const braid_mpt_store *store, const braid_hash *root) 
     braid_mpt *t = braid_xcalloc(1, sizeof *t);
     t->store = *store;
     t->hash = *root;
-    if (!braid_hash_eq(root, &BRAID_EMPTY_TRIE_ROOT)) t->root = new_hash(root->b);
+    if (!braid_hash_eq(root, &BRAID_EMPTY_TRIE_ROOT)) t->root = new_hash(root->b, NULL);
     return t;
 }
 
@@ -610,7 +621,7 @@ static void prune(node **slot, unsigned depth) {
     node *n = *slot;
     if (!n || n->kind == N_HASH) return;
     if (depth >= KEEP_DEPTH && n->ref_len == 32) {
-        *slot = new_hash(n->ref);
+        *slot = new_hash(n->ref, NULL);
         node_free(n);
         return;
     }
