@@ -63,7 +63,9 @@ int braid_mpt_put(braid_mpt *t, const uint8_t *key, size_t key_len, const uint8_
 
 /* Hashes what changed since the last commit (or the open), writes the new nodes through store->put,
  * and gives the root. The trie stays open at the new root for more gets and puts. Returns 0 (the nodes
- * it hashes are all in memory, so it cannot fail). */
+ * it hashes are all in memory, so it cannot fail). It also lets go of the nodes decoded below the top
+ * few levels, those loaded by reads included, which are reloaded through store->get when needed again:
+ * memory stays proportional to what changed between two commits. */
 int braid_mpt_commit(braid_mpt *t, braid_hash *root);
 
 /* The secure-trie forms used by the state and storage tries: the key is keccak256(key). */
