@@ -224,7 +224,7 @@ static void collapse(mpt_node **slot) {
             *slot = c;
         }
     }
-    free(b); /* its value or child now belongs to the new mpt_node */
+    free(b); /* its value or child now belongs to the new node */
 }
 
 /* Removes the key from the subtrie at *slot (starting at nibble pos): 1 when it was there, 0 when it
@@ -334,7 +334,6 @@ static uint32_t collect(braid_mpt *t, mpt_node *n) {
     t->dirty[t->n_dirty++] = (dirty_entry){n, h};
     return h;
 }
-
 
 /* Encodes nodes[0, count) (none the child of another), sets their references, and stores the ones
  * referenced by hash, whose hashes are computed together. */
