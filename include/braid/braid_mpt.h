@@ -36,9 +36,9 @@
  * (commit lets go of most decoded nodes and reloads them on demand). */
 typedef struct braid_mpt_store {
     void *ctx;
-    /* The RLP of the node whose keccak256 is `hash`: returns true and points *rlp and *len at bytes that stay
-     * valid until the next braid_mpt_commit or braid_mpt_close (the trie copies what it keeps), false
-     * when the node is absent. */
+    /* The RLP of the node whose keccak256 is `hash`: returns true and points *rlp and *len at bytes
+     * that stay valid until the next braid_mpt_commit or braid_mpt_close (the trie copies what it
+     * keeps), false when the node is absent. */
     bool (*get)(void *ctx, const braid_hash *hash, const uint8_t **rlp, size_t *len);
     /* Stores a node: called by commit for every new node whose RLP is 32 bytes or more, and for the root
      * whatever its size (never for the empty trie). The bytes are only valid during the call. */
@@ -65,7 +65,7 @@ int braid_mpt_put(braid_mpt *t, const uint8_t *key, size_t key_len, const uint8_
  * and gives the root. The trie stays open at the new root for more gets and puts. Returns 0 (the nodes
  * it hashes are all in memory, so it cannot fail). It also lets go of the nodes decoded below the top
  * few levels, those loaded by reads included, which are reloaded through store->get when needed again:
- * memory stays proportional to what changed between two commits. */
+ * memory stays proportional to what was touched between two commits. */
 int braid_mpt_commit(braid_mpt *t, braid_hash *root);
 
 /* The secure-trie forms used by the state and storage tries: the key is keccak256(key). */

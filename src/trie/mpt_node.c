@@ -24,7 +24,8 @@ mpt_branch *mpt_new_branch(void) {
     return b;
 }
 
-/* The bytes holding the path are copied as they are, so the path keeps the parity of `from` and an aligned path stays aligned for encoding. */
+/* The bytes holding the path are copied as they are, so the path keeps the parity of `from` and an
+ * aligned path stays aligned for encoding. */
 mpt_short *mpt_new_short(int kind, const braid_trie_kv *src, size_t from, size_t to) {
     mpt_short *s = braid_xcalloc(1, sizeof *s);
     s->h.kind = (uint8_t)kind;

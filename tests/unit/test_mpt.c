@@ -850,7 +850,8 @@ static void test_corruption(void) {
         size_t saved_len = ent->len;
         int how = (int)rnd_below(3);
         if (how == 0) {
-            for (int f = 0, nf = 1 + (int)rnd_below(3); f < nf; f++) orig[rnd_below(ent->len)] ^= (uint8_t)(1 + rnd_below(255));
+            for (int f = 0, nf = 1 + (int)rnd_below(3); f < nf; f++)
+                orig[rnd_below(ent->len)] ^= (uint8_t)(1 + rnd_below(255));
         } else if (how == 1) {
             ent->len = rnd_below(ent->len);
         } else {
@@ -892,6 +893,8 @@ static void test_corruption(void) {
 
 /* ---- incremental commits ---- */
 
+static unsigned key_nibble(const uint8_t *key, size_t i) { return i % 2 ? key[i / 2] & 15 : key[i / 2] >> 4; }
+
 /* One key changed among 10,000: the commit writes only the nodes on its path, and reading it back from
  * a fresh open loads only those. */
 static void test_incremental(void) {
@@ -912,8 +915,9 @@ static void test_incremental(void) {
     CHECKF(s.puts > N, "%zu nodes for %d keys", s.puts, N);
     braid_mpt_close(t);
 
-    /* The depth of a key's leaf: branches on its path, found from the oracle's point of view by the
-     * longest prefix it shares with any other key (a 16-ary trie of 10,000 random keys is about 4 deep). */
+    /* A key's path is bounded by the longest prefix it shares with any other key, `depth` nibbles: its
+     * leaf starts at most one nibble below, and every branch or extension above consumes at least one
+     * nibble, so at most depth + 1 of them plus the leaf (about 5 with 10,000 random keys). */
     size_t worst = 0;
     for (int trial = 0; trial < 20; trial++) {
         size_t i = rnd_below(p.n);
@@ -921,12 +925,9 @@ static void test_incremental(void) {
         for (size_t j = 0; j < p.n; j++) {
             if (j == i) continue;
             size_t d = 0;
-            while (d < 64 && ((p.k[i].key[d / 2] >> (d % 2 ? 0 : 4)) & 15) == ((p.k[j].key[d / 2] >> (d % 2 ? 0 : 4)) & 15))
-                d++;
+            while (d < 64 && key_nibble(p.k[i].key, d) == key_nibble(p.k[j].key, d)) d++;
             if (d > depth) depth = d;
         }
-        /* On the path: at most one branch per shared nibble plus one, extensions between them, and the
-         * leaf: with random keys there are no extensions below the top, so depth + 2 is generous. */
         size_t bound = depth + 2;
 
         t = open_at(&s, &root);
