@@ -99,24 +99,44 @@ typedef struct braid_result {
     size_t output_len;
 } braid_result;
 
-/* One instruction about to execute, as tracers see it (EIP-3155 fields). */
+/* One instruction about to execute, as tracers see it (EIP-3155 fields, and what geth's struct logger
+ * shows besides). Every pointer is valid only during the step callback. */
 typedef struct braid_step {
     uint64_t pc;
     uint8_t op;
     int64_t gas;      /* before the instruction */
-    int64_t gas_cost; /* the instruction's static cost */
+    int64_t gas_cost; /* the instruction's static cost (the dynamic parts show in the gas of what follows) */
     uint64_t mem_size;
     const braid_u256 *stack; /* bottom first */
     size_t stack_size;
     int depth; /* 1 for the transaction's own call, as EIP-3155 counts */
     int64_t refund;
+    const braid_address *address; /* whose storage the code runs with (the caller's under DELEGATECALL) */
+    const uint8_t *memory;        /* mem_size bytes */
+    /* What the frame's last call or creation returned (RETURNDATASIZE bytes); empty before the first. */
+    const uint8_t *return_data;
+    size_t return_data_len;
 } braid_step;
 
 /* Execution hooks. A vm without a tracer runs a loop compiled without any hook calls, so tracing costs
- * nothing when it is off. */
+ * nothing when it is off. Every hook but `step` is optional (NULL: not called); a tracer made without
+ * designated initialisers must zero what it does not use. */
 typedef struct braid_tracer {
     void *ctx;
     void (*step)(void *ctx, const braid_step *step);
+    /* A frame's code has stopped: after its last step, before its caller goes on. `depth` counts as in
+     * braid_step. `gas` is the frame's gas counter at that moment: what it returns for SUCCESS and
+     * REVERT; after an exceptional halt, the counter once the charge that failed was taken (negative
+     * for OUT_OF_GAS), before the frame forfeits it. The instruction that ended the frame therefore
+     * cost its step's gas minus `gas` (for a stack error, which is found before anything is charged,
+     * its static cost). */
+    void (*frame_end)(void *ctx, int depth, braid_status status, int64_t gas);
+    /* A CALL-family or CREATE instruction (the last step reported) has paid its own costs and gives
+     * `callee_gas` (with the 2300 stipend of a call with value) to the message it now starts: `gas_left`
+     * is what its frame keeps. Reported before any step of the callee, also when the callee is a
+     * precompile, has no code or fails its depth or balance checks. Not reported for a creation the
+     * creator's depth, balance or nonce rules out before any gas is handed over. */
+    void (*call_start)(void *ctx, int64_t gas_left, int64_t callee_gas);
 } braid_tracer;
 
 /* A tracer printing EIP-3155 JSON lines (one object per instruction, as geth's and evmone's tools do)

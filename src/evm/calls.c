@@ -50,6 +50,13 @@ static braid_result run_precompile(braid_vm *vm, const braid_message *msg, unsig
     return r;
 }
 
+/* Tells the tracer what a CALL or CREATE paid before its callee starts: neither the step before nor the
+ * step after shows the gas handed over, which geth's struct logger counts in a call's cost. */
+static inline void trace_call_start(const braid_vm *vm, int64_t gas_left, int64_t callee_gas) {
+    if (UNLIKELY(vm->tracer != NULL) && vm->tracer->call_start)
+        vm->tracer->call_start(vm->tracer->ctx, gas_left, callee_gas);
+}
+
 static void transfer(braid_state *s, state_account *from, state_account *to, const braid_u256 *value) {
     state_sub_balance(s, from, value);
     state_add_balance(s, to, value);
@@ -229,6 +236,7 @@ braid_status vm_op_call(braid_vm *vm, const braid_message *msg, uint8_t op, brai
         child.sender = msg->recipient;
         break;
     }
+    trace_call_start(vm, *gas, child_gas);
     braid_result r = braid_vm_call(vm, &child);
     *gas += r.gas_left;
     rd->data = r.output;
@@ -319,6 +327,7 @@ braid_status vm_op_create(braid_vm *vm, const braid_message *msg, uint8_t op, br
         .input = initcode,
         .input_len = size,
     };
+    trace_call_start(vm, *gas, child_gas);
     braid_result r = braid_vm_create_contract(vm, &child);
     *gas += r.gas_left;
     if (r.status == BRAID_REVERT) {

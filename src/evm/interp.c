@@ -277,7 +277,7 @@ bool vm_memory_grow_slow(braid_buf *mem, uint64_t end, int64_t *gas) {
 
 static NOINLINE void trace_step(braid_vm *vm, const braid_message *msg, const uint8_t *code_start,
                                 const uint8_t *ip, int64_t gas, const braid_u256 *stack, const braid_u256 *sp,
-                                const braid_buf *mem) {
+                                const braid_buf *mem, const vm_returndata *rd) {
     int32_t cost = vm->costs[*ip];
     braid_step step = {
         .pc = (uint64_t)(ip - code_start),
@@ -289,8 +289,16 @@ static NOINLINE void trace_step(braid_vm *vm, const braid_message *msg, const ui
         .stack_size = (size_t)(sp - stack),
         .depth = msg->depth + 1,
         .refund = state_refund(vm->state),
+        .address = &msg->recipient,
+        .memory = mem->data,
+        .return_data = rd->data,
+        .return_data_len = rd->len,
     };
     vm->tracer->step(vm->tracer->ctx, &step);
+}
+
+static NOINLINE void trace_frame_end(braid_vm *vm, const braid_message *msg, braid_status status, int64_t gas) {
+    if (vm->tracer->frame_end) vm->tracer->frame_end(vm->tracer->ctx, msg->depth + 1, status, gas);
 }
 
 #define TRACING 0

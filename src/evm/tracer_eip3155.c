@@ -36,8 +36,7 @@ static void step(void *ctx, const braid_step *s) {
 
 void braid_tracer_eip3155(braid_tracer *tracer, FILE *out) {
     braid_gas_tables_init();
-    tracer->ctx = out;
-    tracer->step = step;
+    *tracer = (braid_tracer){.ctx = out, .step = step};
 }
 
 void braid_tracer_eip3155_summary(FILE *out, const uint8_t *output, size_t output_len, uint64_t gas_used,
