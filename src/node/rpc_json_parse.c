@@ -300,9 +300,10 @@ static int dec_fixed(dec *d, const json_t *v, uint8_t *out, size_t size, const c
     return dec_fixed_str(d, json_string_value(v), json_string_length(v), out, size, gotype);
 }
 
-/* Go's case-insensitive key match (bytes.EqualFold against an ASCII field name): ASCII letters in
- * either case, and the two non-ASCII letters that fold onto ASCII ones, U+017F (long s) for 's' and
- * U+212A (Kelvin sign) for 'k'. */
+/* Go's case-insensitive key match (encoding/json folds a key rune by rune to upper(lower(r))): ASCII
+ * letters in either case, and the non-ASCII letters that fold onto ASCII ones: U+017F (long s) onto
+ * 's', U+212A (Kelvin sign) onto 'k', U+0130 and U+0131 (dotted capital and dotless small i) onto
+ * 'i'. */
 static bool key_is(const char *key, size_t key_len, const char *name) {
     size_t i = 0;
     for (; *name; name++) {
@@ -318,6 +319,9 @@ static bool key_is(const char *key, size_t key_len, const char *name) {
         } else if (lw == 'k' && i + 2 < key_len && c == 0xE2 && (unsigned char)key[i + 1] == 0x84 &&
                    (unsigned char)key[i + 2] == 0xAA) {
             i += 3;
+        } else if (lw == 'i' && i + 1 < key_len && c == 0xC4 &&
+                   ((unsigned char)key[i + 1] == 0xB0 || (unsigned char)key[i + 1] == 0xB1)) {
+            i += 2;
         } else {
             return false;
         }

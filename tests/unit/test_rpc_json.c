@@ -505,9 +505,11 @@ static void test_call_args(void) {
     json_decref(v);
 
     /* keys match case-insensitively; of two keys of one field the later wins, null included */
-    v = J("{\"GAS\":\"0x5\",\"Nonce\":\"0x9\",\"VALUE\":\"0x1\",\"value\":null,\"ga\\u017fPrice\":\"0x4\"}");
+    v = J("{\"GAS\":\"0x5\",\"Nonce\":\"0x9\",\"VALUE\":\"0x1\",\"value\":null,\"ga\\u017fPrice\":\"0x4\","
+          "\"\\u0131nput\":\"0x01\",\"chain\\u0130d\":\"0x5\",\"fr\\u00f6m\":\"0x\"}");
     CHECK(rpcj_parse_call_args(v, 0, &a, &err) == 0 && a.has_gas && a.gas == 5 && a.has_nonce && a.nonce == 9 &&
-          !a.has_value && a.has_gas_price && a.gas_price.w[0] == 4);
+          !a.has_value && a.has_gas_price && a.gas_price.w[0] == 4 && a.has_input_field && a.data_len == 1 &&
+          a.has_chain_id && a.chain_id.w[0] == 5 && !a.has_from);
     rpcj_call_args_free(&a);
     json_decref(v);
     /* "type" never fails (geth ignores it) */
