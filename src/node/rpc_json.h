@@ -79,6 +79,16 @@ int rpcj_parse_hash(const json_t *v, unsigned arg, braid_hash *out, braid_rpc_er
 /* A Go bool (geth: the fullTx flag): true or false; null reads as false. */
 int rpcj_parse_bool(const json_t *v, unsigned arg, bool *out, braid_rpc_error *err);
 
+/* The storage key of eth_getStorageAt (and eth_getProof's keys): a Go string read by geth's
+ * decodeStorageKey, more lenient than a hash: the 0x prefix is optional, an odd digit count gets a
+ * leading 0, and short keys are left-padded to 32 bytes ("0x1" is slot 1; "", "0x" and null slot 0). A
+ * non-string is "invalid argument N: json: cannot unmarshal number into Go value of type string"; a bad
+ * key gets code -32602 and geth's "storage key too long (want at most 32 bytes): \"<key>\"" or
+ * "invalid hex in storage key: \"<key>\"" (no argument prefix: geth raises it after the block lookup,
+ * so a request with an unknown block fails on the block first there). Long keys are cut short in the
+ * message. */
+int rpcj_parse_storage_key(const json_t *v, unsigned arg, braid_hash *out, braid_rpc_error *err);
+
 /* =============================================================================== block refs == */
 
 typedef enum rpcj_block_kind {

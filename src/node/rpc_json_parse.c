@@ -421,6 +421,87 @@ int rpcj_parse_bool(const json_t *v, unsigned arg, bool *out, braid_rpc_error *e
     return dec_finish(&d);
 }
 
+/* Go's %q of a string (strconv.Quote), enough for messages: printable ASCII as is, the C escapes,
+ * other bytes as \xNN (valid UTF-8 beyond ASCII is kept, as Go keeps printable runes). Stops short
+ * (without the closing quote) when `out` is full. */
+static void go_quote(const char *s, size_t n, char *out, size_t size) {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    char piece[8];
+    for (size_t i = 0; i <= n + 1; i++) {
+        size_t len = 0, used = 1;
+        if (i == 0 || i == n + 1) {
+            piece[len++] = '"';
+        } else {
+            unsigned char c = (unsigned char)s[i - 1];
+            const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\a' ? "\\a" : c == '\b' ? "\\b"
+                            : c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                            : c == '\v' ? "\\v" : NULL;
+            /* the length of a valid UTF-8 sequence starting here, 0 if there is none */
+            size_t seq = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+            if (seq && i - 1 + seq > n) seq = 0;
+            for (size_t k = 1; k < seq; k++)
+                if (((unsigned char)s[i - 1 + k] & 0xc0) != 0x80) seq = 0;
+            if (esc) {
+                len = strlen(esc);
+                memcpy(piece, esc, len);
+            } else if (c >= 0x20 && c < 0x7f) {
+                piece[len++] = (char)c;
+            } else if (seq) {
+                memcpy(piece, s + i - 1, seq);
+                len = used = seq;
+            } else {
+                piece[0] = '\\';
+                piece[1] = 'x';
+                piece[2] = hex[c >> 4];
+                piece[3] = hex[c & 15];
+                len = 4;
+            }
+        }
+        if (o + len >= size) break;
+        memcpy(out + o, piece, len);
+        o += len;
+        i += used - 1;
+    }
+    out[o] = 0;
+}
+
+int rpcj_parse_storage_key(const json_t *v, unsigned arg, braid_hash *out, braid_rpc_error *err) {
+    memset(out, 0, sizeof *out);
+    if (rpcj_absent(v)) return 0; /* null leaves a Go string empty: slot 0 */
+    if (!json_is_string(v)) {
+        dec d;
+        dec_init(&d, arg, err);
+        save_kind(&d, v, "string");
+        return dec_finish(&d);
+    }
+    const char *key = json_string_value(v), *s = key;
+    size_t key_len = json_string_length(v), n = key_len;
+    if (has_0x(s, n)) {
+        s += 2;
+        n -= 2;
+    }
+    const char *why = NULL;
+    if (n > 64)
+        why = "storage key too long (want at most 32 bytes)";
+    else
+        for (size_t i = 0; i < n && !why; i++)
+            if (nibble((unsigned char)s[i]) < 0) why = "invalid hex in storage key";
+    if (why) {
+        char quoted[400];
+        go_quote(key, key_len, quoted, sizeof quoted);
+        err->code = BRAID_RPC_INVALID_PARAMS;
+        snprintf(err->message, sizeof err->message, "%s: %s", why, quoted);
+        return -1;
+    }
+    /* right-aligned: an odd digit count has an implied leading 0 */
+    for (size_t i = 0; i < n; i++) {
+        size_t from_end = n - 1 - i; /* digit position from the right */
+        out->b[31 - from_end / 2] |= (uint8_t)(nibble((unsigned char)s[i]) << (from_end % 2 ? 4 : 0));
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------------------- block refs -- */
 
 static bool block_tag(const char *s, size_t n, rpcj_block_kind *kind) {

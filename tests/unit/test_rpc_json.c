@@ -62,6 +62,7 @@ enum {
     P_CALL,
     P_OVERRIDE,
     P_FILTER,
+    P_STORAGE_KEY,
     P_COUNT
 };
 
@@ -106,6 +107,7 @@ static int run_parser(int kind, const json_t *v, unsigned arg, braid_rpc_error *
         rc = rpcj_parse_log_filter(v, arg, &lf, err);
         rpcj_log_filter_free(&lf);
         break;
+    case P_STORAGE_KEY: rc = rpcj_parse_storage_key(v, arg, &h, err); break;
     }
     return rc;
 }
@@ -396,6 +398,56 @@ static void test_scalar_values(void) {
     CHECK(rpcj_parse_bool(v, 0, &flag, &err) == 0 && flag);
     CHECK(rpcj_parse_bool(NULL, 0, &flag, &err) == 0 && !flag);
     json_decref(v);
+}
+
+static void test_storage_keys(void) {
+    static const struct {
+        const char *json;
+        const char *want_hex; /* the slot, or NULL for an error */
+        const char *message;
+    } t[] = {
+        {"\"0x1\"", "0x0000000000000000000000000000000000000000000000000000000000000001", NULL},
+        {"\"1\"", "0x0000000000000000000000000000000000000000000000000000000000000001", NULL},
+        {"\"0XABC\"", "0x0000000000000000000000000000000000000000000000000000000000000abc", NULL},
+        {"\"0x\"", "0x0000000000000000000000000000000000000000000000000000000000000000", NULL},
+        {"\"\"", "0x0000000000000000000000000000000000000000000000000000000000000000", NULL},
+        {"null", "0x0000000000000000000000000000000000000000000000000000000000000000", NULL},
+        {"\"" HASH64 "\"", HASH64, NULL},
+        {"\"0x01dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347\"", NULL,
+         "storage key too long (want at most 32 bytes): \"0x01dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347\""},
+        {"\"0xzz\"", NULL, "invalid hex in storage key: \"0xzz\""},
+        {"\"0xz\"", NULL, "invalid hex in storage key: \"0xz\""},
+        {"\"0x\\n\\\"\\u00e9\\u0001\"", NULL, "invalid hex in storage key: \"0x\\n\\\"\u00e9\\x01\""},
+        {"\"0x0x1\"", NULL, "invalid hex in storage key: \"0x0x1\""},
+        {"5", NULL, "invalid argument 1: json: cannot unmarshal number into Go value of type string"},
+        {"[\"0x1\"]", NULL, "invalid argument 1: json: cannot unmarshal array into Go value of type string"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        json_t *v = J(t[i].json);
+        braid_rpc_error err = {0, "", NULL};
+        braid_hash h;
+        int rc = rpcj_parse_storage_key(v, 1, &h, &err);
+        if (t[i].want_hex) {
+            braid_hash want = H(t[i].want_hex);
+            CHECKF(rc == 0 && braid_hash_eq(&h, &want), "storage key %s: %s", t[i].json, err.message);
+        } else {
+            CHECKF(rc == -1 && err.code == -32602 && strcmp(err.message, t[i].message) == 0, "storage key %s: got %s, want %s",
+                   t[i].json, err.message, t[i].message);
+        }
+        json_decref(v);
+    }
+    /* a huge key: the message is cut, never overrun */
+    size_t n = 100000;
+    char *big = malloc(n + 1);
+    memset(big, 'f', n);
+    big[n] = 0;
+    json_t *v = json_string(big);
+    braid_rpc_error err;
+    braid_hash h;
+    CHECK(rpcj_parse_storage_key(v, 1, &h, &err) == -1 && strncmp(err.message, "storage key too long", 20) == 0 &&
+          strlen(err.message) < sizeof err.message);
+    json_decref(v);
+    free(big);
 }
 
 static void test_block_refs(void) {
@@ -733,7 +785,8 @@ static void sweep_one(const json_t *v) {
         if (rc != 0)
             CHECKF(rc == -1 && ((err.code == -32602 && strncmp(err.message, "invalid argument 1: ", 20) == 0 &&
                                  strlen(err.message) > 20) ||
-                                (err.code == -32000 && strstr(err.message, "has both"))),
+                                (err.code == -32000 && strstr(err.message, "has both")) ||
+                                (k == P_STORAGE_KEY && err.code == -32602 && strstr(err.message, "storage key"))),
                    "parser %d: rc %d, code %d, message %s", k, rc, err.code, err.message);
     }
 }
@@ -1430,6 +1483,7 @@ int main(void) {
     test_parse_tables();
     test_scalar_values();
     test_block_refs();
+    test_storage_keys();
     test_call_args();
     test_state_override();
     test_log_filter();
