@@ -6,8 +6,9 @@
  * position of the argument it came from, and a braid_rpc_error. On failure it returns -1 with the error
  * filled as geth fills it: code -32602 and "invalid argument N: <geth's message>" for a malformed value
  * (hexutil's "hex string without 0x prefix", encoding/json's "json: cannot unmarshal non-string into Go
- * struct field TransactionArgs.gas of type hexutil.Uint64", ...). A parser that fails leaves nothing to
- * free (its output is zeroed). A value of NULL is read as JSON null.
+ * struct field TransactionArgs.gas of type hexutil.Uint64", ...); the few errors geth raises later, with
+ * another code or no argument prefix, are named where they occur. A parser that fails leaves nothing
+ * to free (its output is zeroed). A value of NULL is read as JSON null.
  *
  * geth distinguishes required arguments (a Go value: a null there is decoded, and for most types is an
  * error) from optional ones (a Go pointer: absent or null means "not given"). For an optional argument
@@ -296,8 +297,8 @@ json_t *rpcj_tx(const braid_signed_tx *tx, const rpcj_tx_pos *pos);
  * uncles ([]: this node builds post-merge blocks; for older blocks the caller sets "uncles" with
  * rpcj_hash_array), withdrawals when `has_withdrawals`. `h->hash` must be set (braid_header_encode
  * sets it). `block_size_bytes` is the length of the block's RLP (rpcj_block_size computes it).
- * "totalDifficulty" is not written: geth dropped it from block objects (go-ethereum #30386, 2024), and
- * a client that needs it after the merge reads the terminal total difficulty from the chain config. */
+ * "totalDifficulty" is not written: geth no longer writes it (go-ethereum #30386, 2024; after the merge
+ * it stopped changing), and this node does not track it. */
 json_t *rpcj_block(const braid_header *h, size_t block_size_bytes, const braid_signed_tx *txs, size_t n,
                    bool full_txs, const braid_withdrawal *w, size_t nw, bool has_withdrawals);
 
