@@ -50,6 +50,8 @@ const braid_code *braid_code_cache_get(braid_code_cache *cache, const uint8_t *b
 /* The same when the caller already knows the hash. */
 const braid_code *braid_code_cache_get_hashed(braid_code_cache *cache, const braid_hash *hash, const uint8_t *bytes,
                                               size_t len);
+/* The analysed code with this hash when the cache holds it, or NULL. */
+const braid_code *braid_code_cache_find(braid_code_cache *cache, const braid_hash *hash);
 /* The shared empty code object. */
 const braid_code *braid_code_empty(void);
 
@@ -89,6 +91,10 @@ void braid_state_put_account(braid_state *s, const braid_address *addr, uint64_t
                              const braid_code *code);
 void braid_state_put_storage(braid_state *s, const braid_address *addr, braid_u256 key, braid_u256 value);
 
+/* Forgets every slot of the account, the source's included (eth_call's state overrides replace storage
+ * whole). Outside transactions, like the two above. */
+void braid_state_clear_storage(braid_state *s, const braid_address *addr);
+
 /* Empties the state for reuse over the same source, keeping its allocations. */
 void braid_state_reset(braid_state *s);
 
@@ -110,6 +116,21 @@ braid_hash braid_state_root(braid_state *s);
 /* The same, with the storage roots, account leaves and the subtries under the root built through `pf`
  * (see braid_trie.h; NULL: on this thread). */
 braid_hash braid_state_root_parallel(braid_state *s, const struct braid_parallel_for *pf);
+
+/* What a state changed relative to its source: the block's state diff, which the node writes to its
+ * database and which later work (access lists, tracers) reads. Call between transactions. The source must
+ * read eagerly (no get_balance), as the node's does. */
+typedef struct braid_state_visitor {
+    void *ctx;
+    /* An account whose record or storage differs from the source. `now` is NULL when it no longer
+     * exists; `wiped` says its storage in the source is all gone (destroyed, perhaps created again). */
+    void (*account)(void *ctx, const braid_address *addr, const braid_state_account *now, bool wiped);
+    /* A slot of that account whose value differs from the source's (after a wipe: each non-zero slot).
+     * Comes after the account's own call. */
+    void (*slot)(void *ctx, const braid_address *addr, const braid_u256 *key, const braid_u256 *value);
+} braid_state_visitor;
+
+void braid_state_changes(braid_state *s, const braid_state_visitor *visitor);
 
 /* Logs emitted by the current transaction. */
 typedef struct braid_log {

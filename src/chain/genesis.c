@@ -95,7 +95,7 @@ static int read_header(const json_t *g, braid_fork fork, braid_header *h, char *
             braid_errorf(err, err_len, "extraData: malformed or over %d bytes", BRAID_MAX_EXTRA_DATA);
             goto out;
         }
-        memcpy(h->extra, buf.data, buf.len);
+        if (buf.len) memcpy(h->extra, buf.data, buf.len); /* "0x" leaves the buffer unallocated */
         h->extra_len = buf.len;
     }
     if ((v = json_object_get(g, "nonce")) != NULL) {

@@ -119,6 +119,20 @@ const braid_code *braid_code_cache_get_hashed(braid_code_cache *c, const braid_h
     return code;
 }
 
+const braid_code *braid_code_cache_find(braid_code_cache *c, const braid_hash *hash) {
+    if (braid_hash_eq(hash, &BRAID_EMPTY_CODE_HASH)) return &empty_code;
+    pthread_mutex_lock(&c->lock);
+    size_t i = hash_slot(hash, c->mask);
+    const braid_code *found = NULL;
+    for (; c->slots[i]; i = (i + 1) & c->mask)
+        if (braid_hash_eq(&c->slots[i]->hash, hash)) {
+            found = c->slots[i];
+            break;
+        }
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
 const braid_code *braid_code_cache_get(braid_code_cache *c, const uint8_t *bytes, size_t len) {
     if (len == 0) return &empty_code;
     braid_hash h;

@@ -619,6 +619,13 @@ void braid_state_put_storage(braid_state *s, const braid_address *addr, braid_u2
     state_slot_get(s, a, &key)->value = value;
 }
 
+void braid_state_clear_storage(braid_state *s, const braid_address *addr) {
+    state_account *a = state_account_get(s, addr);
+    a->storage.count = 0;
+    if (a->storage.index) memset(a->storage.index, 0, ((size_t)a->storage.mask + 1) * sizeof *a->storage.index);
+    a->storage_cleared = true;
+}
+
 bool braid_state_peek_account(const braid_state *s, const braid_address *addr, braid_state_account *out) {
     const state_account *a = account_find(s, addr);
     if (a) {
