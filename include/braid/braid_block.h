@@ -180,6 +180,15 @@ typedef struct braid_block_options {
 int braid_block_recover_senders(braid_block *block, const braid_chain_config *cfg, size_t *failed, char *err,
                                 size_t err_len);
 
+/* The block context that transactions of a block with header `h` see (BLOCKHASH through `hashes`, which
+ * must outlive the context). */
+braid_block_env braid_block_env_of(const braid_header *h, const braid_chain_config *cfg,
+                                   const braid_block_hashes *hashes);
+/* What a block does to the state before its first transaction: the DAO fork's change at its block, the
+ * EIP-4788 beacon root system call from Cancun. Tracing and eth_call replay blocks with it. */
+void braid_block_prologue(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_header *h,
+                          const braid_block_env *env);
+
 /* Executes `block` on `state` (whose contents are the parent's post-state). Senders must already be
  * recovered (tx.sender set). On any error the state holds a partial result and must be discarded. */
 int braid_block_execute(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_block *block,

@@ -265,6 +265,34 @@ static int check_against_header(const braid_block *b, braid_fork fork, braid_blo
     return 0;
 }
 
+braid_block_env braid_block_env_of(const braid_header *h, const braid_chain_config *cfg,
+                                   const braid_block_hashes *hashes) {
+    braid_fork fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
+    return (braid_block_env){
+        .coinbase = h->coinbase,
+        .number = h->number,
+        .timestamp = h->timestamp,
+        .gas_limit = h->gas_limit,
+        .difficulty = h->difficulty,
+        .prev_randao = braid_u256_from_be(h->mix_hash.b),
+        .base_fee = h->has_base_fee ? h->base_fee : BRAID_U256_ZERO,
+        .blob_base_fee = fork >= BRAID_FORK_CANCUN ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO,
+        .chain_id = cfg->chain_id,
+        .block_hash = block_hash_cb,
+        .block_hash_ctx = (void *)hashes,
+    };
+}
+
+void braid_block_prologue(braid_vm *vm, braid_state *state, const braid_chain_config *cfg, const braid_header *h,
+                          const braid_block_env *env) {
+    braid_fork fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
+    state_begin_tx(state, fork);
+    braid_chain_apply_dao_fork(cfg, state, h->number);
+    braid_state_finalize_tx(state);
+    if (fork >= BRAID_FORK_CANCUN)
+        system_call(vm, state, fork, env, &beacon_roots_address, h->parent_beacon_root.b, 32);
+}
+
 void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const braid_chain_config *cfg,
                      const braid_block *b, const braid_block_hashes *hashes, braid_block_result *out) {
     memset(out, 0, sizeof *out);
@@ -279,24 +307,8 @@ void block_run_begin(block_run *run, braid_vm *vm, braid_state *state, const bra
     run->tx_root = NULL;
     run->receipt_trie = NULL;
     run->fork = braid_chain_fork_at(cfg, h->number, h->timestamp);
-    run->env = (braid_block_env){
-        .coinbase = h->coinbase,
-        .number = h->number,
-        .timestamp = h->timestamp,
-        .gas_limit = h->gas_limit,
-        .difficulty = h->difficulty,
-        .prev_randao = braid_u256_from_be(h->mix_hash.b),
-        .base_fee = h->has_base_fee ? h->base_fee : BRAID_U256_ZERO,
-        .blob_base_fee = run->fork >= BRAID_FORK_CANCUN ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO,
-        .chain_id = cfg->chain_id,
-        .block_hash = block_hash_cb,
-        .block_hash_ctx = (void *)hashes,
-    };
-    state_begin_tx(state, run->fork);
-    braid_chain_apply_dao_fork(cfg, state, h->number);
-    braid_state_finalize_tx(state);
-    if (run->fork >= BRAID_FORK_CANCUN)
-        system_call(vm, state, run->fork, &run->env, &beacon_roots_address, h->parent_beacon_root.b, 32);
+    run->env = braid_block_env_of(h, cfg, hashes);
+    braid_block_prologue(vm, state, cfg, h, &run->env);
     /* Not zeroed: block_add_receipt sets every field but the bloom, which the bloom pass sets. */
     out->receipts = braid_xmalloc((b->n_txs + 1) * sizeof *out->receipts);
 }
