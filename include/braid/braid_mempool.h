@@ -16,6 +16,7 @@
 #ifndef BRAID_MEMPOOL_H
 #define BRAID_MEMPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,12 @@ void braid_mempool_prune(braid_mempool *pool, const braid_mempool_head *head);
 /* Counts, against the head's nonces. */
 void braid_mempool_counts(const braid_mempool *pool, const braid_mempool_head *head, size_t *pending,
                           size_t *queued);
+/* The nonce a sender's next transaction should carry: its head nonce plus its pending run in the pool
+ * (eth_getTransactionCount with "pending"). */
+uint64_t braid_mempool_next_nonce(const braid_mempool *pool, const braid_address *addr, uint64_t head_nonce);
+/* Drops one transaction (one a block could not include after all); its sender's later ones stay, queued
+ * behind the gap. Returns false when the pool does not hold it. */
+bool braid_mempool_remove(braid_mempool *pool, const braid_hash *hash);
 const braid_signed_tx *braid_mempool_find(const braid_mempool *pool, const braid_hash *hash);
 
 #endif

@@ -271,11 +271,31 @@ void braid_mempool_counts(const braid_mempool *p, const braid_mempool_head *h, s
     *queued = p->total - *pending;
 }
 
+uint64_t braid_mempool_next_nonce(const braid_mempool *p, const braid_address *addr, uint64_t head_nonce) {
+    const pool_sender *s = sender_of(p, addr);
+    return head_nonce + (s ? executable(s, head_nonce) : 0);
+}
+
 const braid_signed_tx *braid_mempool_find(const braid_mempool *p, const braid_hash *hash) {
     for (size_t i = 0; i < p->n_senders; i++)
         for (size_t k = 0; k < p->senders[i].n; k++)
             if (braid_hash_eq(&p->senders[i].txs[k].hash, hash)) return &p->senders[i].txs[k];
     return NULL;
+}
+
+bool braid_mempool_remove(braid_mempool *p, const braid_hash *hash) {
+    for (size_t i = 0; i < p->n_senders; i++) {
+        pool_sender *s = &p->senders[i];
+        for (size_t k = 0; k < s->n; k++) {
+            if (!braid_hash_eq(&s->txs[k].hash, hash)) continue;
+            braid_signed_tx_free(&s->txs[k]);
+            memmove(&s->txs[k], &s->txs[k + 1], (s->n - k - 1) * sizeof *s->txs);
+            s->n--;
+            p->total--;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- selection: a max-heap of senders' next transactions by effective tip ---- */
