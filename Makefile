@@ -23,9 +23,10 @@ build-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAID_TSAN=ON >/dev/null
 	cmake --build build-tsan -j $(JOBS) --target test_parallel test_trie_parallel test_http braid
 
-# The main job: until the node exists, run the whole state-test suite with a progress display.
+# The main job: a development node on http://127.0.0.1:8545 with the 10 standard dev accounts (chain
+# data in ./braid-data; stop with Ctrl-C, start again to resume the same chain).
 run: build
-	./build/braid statetest --progress $(STATETESTS)
+	./build/braid node --dev
 
 test: build build-asan build-tsan
 	./scripts/run-tests.sh

@@ -45,6 +45,7 @@ for b in build build-asan; do
   tally "block: mainnet blocks, bad input$suffix" tests/cli/test_block_cli.sh "$b/braid"
   tally "bench: all workloads, bad options$suffix" tests/cli/test_bench_cli.sh "$b/braid"
   tally "evmbench: format, checks, bad options$suffix" tests/cli/test_evmbench_cli.sh "$b/braid"
+  tally "node: over curl, restart, bad input$suffix" tests/cli/test_node_cli.sh "$b/braid"
   tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
   tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done
@@ -69,6 +70,8 @@ tsan_http() {
   return $rc
 }
 tally "JSON-RPC over HTTP (tsan)" tsan_http
+tally "node: over curl, restart (tsan)" tests/cli/test_node_cli.sh build-tsan/braid
+
 
 # The bench's workloads under TSan through both parallel paths: Block-STM, and execution in order
 # with the other workers hashing and making keccak hints. The bench exits 1 when results differ.

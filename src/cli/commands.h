@@ -7,5 +7,6 @@ int cmd_blocktest(int argc, char **argv);
 int cmd_block(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_evmbench(int argc, char **argv);
+int cmd_node(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
     {"blocktest", cmd_blocktest, "run ethereum/tests blockchain tests (BlockchainTests format)"},
     {"block", cmd_block, "execute one real block (RPC JSON + prestateTracer pre-state) and check it"},
     {"bench", cmd_bench, "time sequential against parallel execution on synthetic blocks"},
+    {"node", cmd_node, "run a node: JSON-RPC, transaction pool, blocks from the parallel executor, LMDB"},
     {"evmbench", cmd_evmbench, "time the interpreter on state-test files (the evm-benchmarks suite)"},
 };
 

@@ -1,0 +1,135 @@
+/* braid node [--dev] [--datadir D] [--genesis FILE] [--http.addr A] [--http.port P] [--block-time MS]
+ *            [--no-mining] [--gas-limit N] [--threads N] [--chain-id ID] [--http.corsdomain D]
+ *
+ * Runs the node until SIGINT or SIGTERM. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "braid/braid_node.h"
+#include "commands.h"
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: braid node [options]\n"
+            "Runs an execution-layer node: JSON-RPC over HTTP, a transaction pool, blocks produced by the\n"
+            "parallel executor, the chain kept in an LMDB database. Stop it with Ctrl-C (SIGINT) or SIGTERM;\n"
+            "after a crash it resumes at the last block committed whole.\n\n"
+            "  --dev                 development chain: chain id 1337, 10 accounts with 10,000 ETH each from the\n"
+            "                        mnemonic \"test test ... junk\" (the accounts of Hardhat and anvil)\n"
+            "  --genesis FILE        create the chain from a geth genesis file (config, alloc, gasLimit, ...)\n"
+            "  --datadir DIR         where the database lives (default ./braid-data)\n"
+            "  --http.addr ADDR      address to listen on (default 127.0.0.1)\n"
+            "  --http.port PORT      port (default 8545; 0: any free port)\n"
+            "  --http.corsdomain D   Access-Control-Allow-Origin for browsers (default: none)\n"
+            "  --block-time MS       seal a block every MS milliseconds when transactions are pending\n"
+            "                        (default 1000; 0: automine, one block per transaction)\n"
+            "  --no-mining           seal blocks only on evm_mine\n"
+            "  --gas-limit N         block gas limit (default: the genesis'; dev 30,000,000)\n"
+            "  --threads N           executor threads (default: number of cores)\n"
+            "  --chain-id ID         chain id of a new --dev chain (default 1337)\n"
+            "  --max-batch N         requests per JSON-RPC batch (default 1000)\n"
+            "  --pool-size N         transactions the pool holds (default 100000)\n");
+}
+
+static int parse_uint(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || errno == ERANGE || v < min || v > max) {
+        fprintf(stderr, "braid node: %s needs a whole number from %llu to %llu, got '%s'\n", opt,
+                (unsigned long long)min, (unsigned long long)max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+int cmd_node(int argc, char **argv) {
+    braid_node_options o = {.http_port = 8545, .block_time_ms = 1000};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--dev") == 0) {
+            o.dev = true;
+            continue;
+        } else if (strcmp(a, "--no-mining") == 0) {
+            o.no_mining = true;
+            continue;
+        } else if (!v || strncmp(a, "--", 2) != 0) {
+            fprintf(stderr, "braid node: unknown option or missing value: '%s'\n", a);
+            return 2;
+        }
+        i++;
+        if (strcmp(a, "--datadir") == 0) {
+            o.datadir = v;
+        } else if (strcmp(a, "--genesis") == 0) {
+            o.genesis_path = v;
+        } else if (strcmp(a, "--http.addr") == 0) {
+            o.http_addr = v;
+        } else if (strcmp(a, "--http.corsdomain") == 0) {
+            o.cors = v;
+        } else if (strcmp(a, "--http.port") == 0) {
+            if (parse_uint(a, v, 0, 65535, &n)) return 2;
+            o.http_port = (uint16_t)n;
+        } else if (strcmp(a, "--block-time") == 0) {
+            if (parse_uint(a, v, 0, 86400000, &n)) return 2;
+            o.block_time_ms = (int64_t)n;
+        } else if (strcmp(a, "--gas-limit") == 0) {
+            if (parse_uint(a, v, 21000, UINT64_MAX / 2, &n)) return 2;
+            o.gas_limit = n;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (parse_uint(a, v, 1, 256, &n)) return 2;
+            o.threads = (unsigned)n;
+        } else if (strcmp(a, "--chain-id") == 0) {
+            if (parse_uint(a, v, 1, UINT64_MAX, &n)) return 2;
+            o.has_chain_id = true;
+            o.chain_id = braid_u256_from_u64(n);
+        } else if (strcmp(a, "--max-batch") == 0) {
+            if (parse_uint(a, v, 1, 100000, &n)) return 2;
+            o.max_batch = (size_t)n;
+        } else if (strcmp(a, "--pool-size") == 0) {
+            if (parse_uint(a, v, 1, 10000000, &n)) return 2;
+            o.pool_size = (size_t)n;
+        } else {
+            fprintf(stderr, "braid node: unknown option '%s'\n", a);
+            return 2;
+        }
+    }
+    if (o.dev && o.genesis_path) {
+        fprintf(stderr, "braid node: --dev and --genesis exclude each other\n");
+        return 2;
+    }
+    if (o.has_chain_id && !o.dev) {
+        fprintf(stderr, "braid node: --chain-id applies to --dev chains (a genesis file has its own)\n");
+        return 2;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    char err[512];
+    braid_node *node = braid_node_start(&o, err, sizeof err);
+    if (!node) {
+        fprintf(stderr, "braid node: %s\n", err);
+        return 1;
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    while (!stop_requested) sigsuspend(&none);
+    fprintf(stderr, "braid node: stopping\n");
+    braid_node_stop(node);
+    return 0;
+}

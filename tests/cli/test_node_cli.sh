@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# braid node end to end over curl: start-up, dev accounts, a transfer mined and read back, blocks, logs,
+# snapshots, restart after SIGKILL at the last committed block, and bad options and requests.
+# Usage: test_node_cli.sh BRAID
+set -u
+braid=${1:?usage: $0 path/to/braid}
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$tmp/log" /tmp/node_test.log; rm -rf "$tmp"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { # check DESCRIPTION GOT WANT
+  if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi
+}
+
+url=
+start() { # start ARGS...: starts the node on a free port, sets url
+  "$braid" node --http.port 0 --datadir "$tmp/data" "$@" >"$tmp/log" 2>&1 &
+  pid=$!
+  url=
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/log" | head -1)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { bad "node did not start: $(cat "$tmp/log")"; return 1; }
+}
+sanitizer_clean() { # a sanitizer build writes its reports into the node's log
+  if grep -q "Sanitizer" "$tmp/log"; then bad "sanitizer report: $(grep -A15 Sanitizer "$tmp/log" | head -30)"; else ok; fi
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; sanitizer_clean; }
+
+rpc() { # rpc METHOD PARAMS-JSON -> the response
+  curl -s -m 10 -H 'content-type: application/json' \
+    -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$url"
+}
+result() { rpc "$@" | jq -c -r '.result'; }
+
+acc0=0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266
+acc1=0x70997970c51812dc3a010c7d01b50e0d17dc79c8
+
+start --dev --block-time 0 || exit 1
+check "chain id" "$(result eth_chainId '[]')" 0x539
+check "net_version" "$(result net_version '[]')" 1337
+check "first dev account" "$(result eth_accounts '[]' | jq -r '.[0]')" $acc0
+check "ten dev accounts" "$(result eth_accounts '[]' | jq length)" 10
+check "dev balance" "$(result eth_getBalance "[\"$acc1\",\"latest\"]")" 0x21e19e0c9bab2400000
+check "genesis is the head" "$(result eth_blockNumber '[]')" 0x0
+grep -q "private key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" "$tmp/log" && ok ||
+  bad "the log does not print the first dev key"
+
+# A transfer signed by the node (eth_sendTransaction), mined at once (automine).
+h=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\":\"0xde0b6b3a7640000\"}]")
+[[ $h =~ ^0x[0-9a-f]{64}$ ]] && ok || bad "eth_sendTransaction: $h"
+for _ in $(seq 1 50); do r=$(result eth_getTransactionReceipt "[\"$h\"]"); [ "$r" != null ] && break; sleep 0.1; done
+check "receipt status" "$(jq -r .status <<<"$r")" 0x1
+check "receipt gas" "$(jq -r .gasUsed <<<"$r")" 0x5208
+check "receipt block" "$(jq -r .blockNumber <<<"$r")" 0x1
+check "recipient balance" "$(result eth_getBalance "[\"$acc1\",\"latest\"]")" 0x21e27c1806e59a40000
+check "balance at genesis" "$(result eth_getBalance "[\"$acc1\",\"0x0\"]")" 0x21e19e0c9bab2400000
+check "nonce" "$(result eth_getTransactionCount "[\"$acc0\",\"latest\"]")" 0x1
+b=$(result eth_getBlockByNumber '["latest",true]')
+check "block has the transaction" "$(jq -r '.transactions[0].hash' <<<"$b")" "$h"
+check "block parent is genesis" "$(jq -r .parentHash <<<"$b")" "$(result eth_getBlockByNumber '["0x0",false]' | jq -r .hash)"
+check "tx by hash" "$(result eth_getTransactionByHash "[\"$h\"]" | jq -r .from)" $acc0
+
+wait_receipt() { # HASH -> the receipt
+  local r
+  for _ in $(seq 1 100); do r=$(result eth_getTransactionReceipt "[\"$1\"]"); [ "$r" != null ] && break; sleep 0.1; done
+  echo "$r"
+}
+# A contract whose code stores 1 at slot 0 and logs topic 0xff: deployed, called, traced, its logs found.
+runtime=0x600160005560ff60006000a100
+hd=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"data\":\"0x6c600160005560ff60006000a100600052600d6013f3\"}]")
+c=$(wait_receipt "$hd" | jq -r .contractAddress)
+[[ $c =~ ^0x[0-9a-f]{40}$ ]] && ok || bad "creation receipt: $c"
+check "code" "$(result eth_getCode "[\"$c\",\"latest\"]")" $runtime
+check "eth_call" "$(result eth_call "[{\"to\":\"$c\"},\"latest\"]")" 0x
+est=$(result eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$c\"}]")
+[ $((est)) -ge 43000 ] && [ $((est)) -le 47000 ] && ok || bad "estimateGas $est (about 21000 + 22100 + 375*2 + 18)"
+hc=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$c\"}]")
+rc=$(wait_receipt "$hc")
+check "call status" "$(jq -r .status <<<"$rc")" 0x1
+check "call log topic" "$(jq -r '.logs[0].topics[0]' <<<"$rc")" 0x00000000000000000000000000000000000000000000000000000000000000ff
+check "storage" "$(result eth_getStorageAt "[\"$c\",\"0x0\",\"latest\"]")" 0x0000000000000000000000000000000000000000000000000000000000000001
+check "logs by address" "$(result eth_getLogs "[{\"fromBlock\":\"0x0\",\"address\":\"$c\"}]" | jq -r '.[0].transactionHash')" "$hc"
+check "logs by topic" "$(result eth_getLogs "[{\"fromBlock\":\"0x0\",\"topics\":[\"0x00000000000000000000000000000000000000000000000000000000000000ff\"]}]" | jq length)" 1
+check "no logs of another address" "$(result eth_getLogs "[{\"fromBlock\":\"0x0\",\"address\":\"$acc1\"}]" | jq length)" 0
+tr=$(result debug_traceTransaction "[\"$hc\"]")
+check "trace ops" "$(jq -r '[.structLogs[].op] | join(",")' <<<"$tr")" PUSH1,PUSH1,SSTORE,PUSH1,PUSH1,PUSH1,LOG1,STOP
+check "trace SSTORE cost" "$(jq -r '.structLogs[2].gasCost' <<<"$tr")" 22100
+check "trace storage" "$(jq -r '.structLogs[2].storage["0x0000000000000000000000000000000000000000000000000000000000000000"]' <<<"$tr")" 0x0000000000000000000000000000000000000000000000000000000000000001
+check "trace gas" "$(jq -r '.gas' <<<"$tr")" "$(($(jq -r .gasUsed <<<"$rc")))"
+h1=$(result eth_blockNumber '[]')
+acc0_nonce=$(result eth_getTransactionCount "[\"$acc0\",\"latest\"]")
+
+# Snapshot, another transfer, revert: the chain and the state go back.
+snap=$(result evm_snapshot '[]')
+h2=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\":\"0x1\"}]")
+h2n=$(printf '0x%x' $((h1 + 1)))
+for _ in $(seq 1 50); do [ "$(result eth_blockNumber '[]')" == "$h2n" ] && break; sleep 0.1; done
+check "next block" "$(result eth_blockNumber '[]')" "$h2n"
+check "revert" "$(result evm_revert "[\"$snap\"]")" true
+check "head after revert" "$(result eth_blockNumber '[]')" "$h1"
+check "balance after revert" "$(result eth_getBalance "[\"$acc1\",\"latest\"]")" 0x21e27c1806e59a40000
+check "reverted tx gone" "$(result eth_getTransactionReceipt "[\"$h2\"]")" null
+
+# anvil_setBalance
+rpc anvil_setBalance "[\"$acc1\",\"0x64\"]" >/dev/null
+check "setBalance" "$(result eth_getBalance "[\"$acc1\",\"latest\"]")" 0x64
+
+# Bad requests get JSON-RPC errors.
+check "unknown method" "$(rpc eth_nope '[]' | jq -r .error.code)" -32601
+check "bad address" "$(rpc eth_getBalance '["0x12","latest"]' | jq -r .error.code)" -32602
+check "bad raw tx" "$(rpc eth_sendRawTransaction '["0x1234"]' | jq -r .error.code)" -32000
+check "malformed JSON" "$(curl -s -m 5 -d '{"jsonrpc":' "$url" | jq -r .error.code)" -32700
+
+# SIGKILL, restart: the chain resumes at its last committed block with its receipts.
+kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
+sanitizer_clean
+[ -n "${KEEP:-}" ] && cp "$tmp/log" /tmp/node_test_first.log
+start --dev --block-time 0 || exit 1
+grep -q "resumed the chain" "$tmp/log" && ok || bad "restart does not say it resumed: $(head -3 "$tmp/log")"
+check "head after restart" "$(result eth_blockNumber '[]')" "$h1"
+check "receipt after restart" "$(result eth_getTransactionReceipt "[\"$h\"]" | jq -r .status)" 0x1
+h3=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\":\"0x1\"}]")
+check "mines after restart" "$(wait_receipt "$h3" | jq -r .blockNumber)" "$h2n"
+stop
+
+# Bad options: exit status 2 and a message.
+expect_fail() { # DESCRIPTION PATTERN ARGS...
+  local what=$1 pattern=$2; shift 2
+  local out rc
+  out=$("$braid" node "$@" 2>&1); rc=$?
+  if [ $rc -ne 0 ] && grep -qF -- "$pattern" <<<"$out"; then ok; else bad "$what: rc=$rc output: $out"; fi
+}
+expect_fail "unknown option" "unknown option" --bogus 1
+expect_fail "bad port" "--http.port needs" --http.port 70000
+expect_fail "no chain" "holds no chain" --datadir "$tmp/empty" --http.port 0
+expect_fail "dev and genesis" "exclude each other" --dev --genesis x.json
+echo '{"config":{"chainId":5},"alloc":{},"gasLimit":"0x1c9c380","difficulty":"0x0"}' >"$tmp/g.json"
+expect_fail "genesis mismatch" "does not match" --datadir "$tmp/data" --genesis "$tmp/g.json" --http.port 0
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
