@@ -21,7 +21,7 @@ build-asan: deps
 # ThreadSanitizer build of the parallel executor's tests (the rest of the suite has no threads of its own).
 build-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAID_TSAN=ON >/dev/null
-	cmake --build build-tsan -j $(JOBS) --target test_parallel test_trie_parallel test_http braid
+	cmake --build build-tsan -j $(JOBS) --target test_parallel test_trie_parallel test_http test_rpc braid
 
 # The main job: a development node on http://127.0.0.1:8545 with the 10 standard dev accounts (chain
 # data in ./braid-data; stop with Ctrl-C, start again to resume the same chain).

@@ -63,7 +63,7 @@ tally "parallel == sequential (tsan)" tsan_parallel
 
 tsan_http() {
   local out rc
-  out=$(./build-tsan/test_http 2>&1)
+  out=$( { ./build-tsan/test_http && ./build-tsan/test_rpc; } 2>&1)
   rc=$?
   echo "$out"
   if grep -q "WARNING: ThreadSanitizer" <<<"$out"; then echo "FAIL ThreadSanitizer report"; return 1; fi

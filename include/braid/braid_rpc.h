@@ -47,6 +47,9 @@ typedef struct braid_rpc braid_rpc;
 /* `max_batch`: the most requests one batch may hold (0: no limit). */
 braid_rpc *braid_rpc_create(size_t max_batch);
 void braid_rpc_destroy(braid_rpc *rpc);
+/* Answers batches of 32 requests or more on up to `threads` threads (default 1: in the caller's). The
+ * response keeps the requests' order either way. */
+void braid_rpc_set_batch_threads(braid_rpc *rpc, unsigned threads);
 /* Adds or replaces a method. */
 void braid_rpc_register(braid_rpc *rpc, const char *name, braid_rpc_method fn, void *ctx);
 

@@ -276,6 +276,7 @@ int node_mine(braid_node *n, size_t max_txs, uint64_t timestamp, bool allow_empt
         pthread_mutex_unlock(&n->chain_lock);
         return 0;
     }
+    double t_take = now_ms();
     braid_block block = {.txs = txs, .n_txs = n_txs};
     build_header(n, &parent, timestamp ? timestamp : (uint64_t)time(NULL), &block.header);
     block.has_withdrawals = block.header.has_withdrawals_root;
@@ -361,10 +362,12 @@ int node_mine(braid_node *n, size_t max_txs, uint64_t timestamp, bool allow_empt
     braid_mempool_prune(n->pool, &ph);
     braid_store_abort(rt);
     pthread_mutex_unlock(&n->pool_lock);
-    double exec_ms = t_exec - t0;
-    node_log(n, "block %" PRIu64 " txs=%zu gas=%" PRIu64 " exec=%.1fms (%.0f Mgas/s%s) root=%.1fms commit=%.1fms hash=0x%02x%02x%02x%02x..",
-             h->number, block.n_txs, h->gas_used, exec_ms, exec_ms > 0 ? h->gas_used / exec_ms / 1e3 : 0.0,
-             stats.sequential ? ", in order" : ", block-stm", t_root - t_exec, t_commit - t_root, h->hash.b[0],
+    double exec_ms = t_exec - t_take;
+    node_log(n,
+             "block %" PRIu64 " txs=%zu gas=%" PRIu64 " pool=%.1fms exec=%.1fms (%.0f Mgas/s, %s) state+root=%.1fms "
+             "commit=%.1fms hash=0x%02x%02x%02x%02x..",
+             h->number, block.n_txs, h->gas_used, t_take - t0, exec_ms, exec_ms > 0 ? h->gas_used / exec_ms / 1e3 : 0.0,
+             stats.sequential ? "in order" : "block-stm", t_root - t_exec, t_commit - t_root, h->hash.b[0],
              h->hash.b[1], h->hash.b[2], h->hash.b[3]);
 out:
     for (size_t i = 0; i < block.n_txs; i++) braid_signed_tx_free(&block.txs[i]);
@@ -596,6 +599,7 @@ braid_node *braid_node_start(const braid_node_options *opt, char *err, size_t er
     n->exec_state = braid_state_create(n->codes, braid_store_source_get(n->source));
 
     n->rpc = braid_rpc_create(opt->max_batch ? opt->max_batch : 1000);
+    braid_rpc_set_batch_threads(n->rpc, braid_executor_threads(n->ex));
     node_rpc_register_eth(n);
     node_rpc_register_dev(n);
     braid_http_options ho = {.addr = opt->http_addr, .port = opt->http_port, .cors = opt->cors, .threads = 4};

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ struct braid_rpc {
     rpc_entry *table; /* open addressing, kept at most half full */
     size_t mask, count;
     size_t max_batch;
+    unsigned batch_threads; /* a big batch's requests are answered on this many threads */
 };
 
 static uint64_t name_hash(const char *s) {
@@ -23,6 +25,8 @@ static uint64_t name_hash(const char *s) {
         h = (h ^ (uint8_t)*s) * 1099511628211ull;
     return h;
 }
+
+void braid_rpc_set_batch_threads(braid_rpc *rpc, unsigned threads) { rpc->batch_threads = threads; }
 
 braid_rpc *braid_rpc_create(size_t max_batch) {
     braid_rpc *rpc = braid_xcalloc(1, sizeof *rpc);
@@ -121,6 +125,42 @@ static void write_json(const json_t *j, braid_buf *out) {
     free(text);
 }
 
+/* A batch of hundreds of raw transactions is normal use, and each costs a signature recovery: big
+ * batches are split over threads (strided, so that each gets a share of any run of heavy requests), the
+ * answers kept in request order. Methods are thread-safe by contract. */
+#define PARALLEL_BATCH_MIN 32
+#define MAX_BATCH_THREADS 16
+
+typedef struct batch_part {
+    braid_rpc *rpc;
+    const json_t *req;
+    json_t **answers;
+    size_t n, first, stride;
+} batch_part;
+
+static void *answer_part(void *arg) {
+    batch_part *p = arg;
+    for (size_t i = p->first; i < p->n; i += p->stride) p->answers[i] = answer(p->rpc, json_array_get(p->req, i));
+    return NULL;
+}
+
+static void answer_batch(braid_rpc *rpc, const json_t *req, json_t **answers, size_t n) {
+    unsigned threads = rpc->batch_threads < MAX_BATCH_THREADS ? rpc->batch_threads : MAX_BATCH_THREADS;
+    if (n < PARALLEL_BATCH_MIN || threads < 2) threads = 1;
+    batch_part parts[MAX_BATCH_THREADS];
+    pthread_t tids[MAX_BATCH_THREADS];
+    bool started[MAX_BATCH_THREADS] = {false};
+    for (unsigned k = 0; k < threads; k++) parts[k] = (batch_part){rpc, req, answers, n, k, threads};
+    for (unsigned k = 1; k < threads; k++) started[k] = pthread_create(&tids[k], NULL, answer_part, &parts[k]) == 0;
+    answer_part(&parts[0]);
+    for (unsigned k = 1; k < threads; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        else
+            answer_part(&parts[k]); /* no thread to be had: this one does that share too */
+    }
+}
+
 void braid_rpc_handle(braid_rpc *rpc, const char *body, size_t len, braid_buf *out) {
     braid_buf_clear(out);
     json_error_t jerr;
@@ -138,11 +178,12 @@ void braid_rpc_handle(braid_rpc *rpc, const char *body, size_t len, braid_buf *o
             snprintf(msg, sizeof msg, "batch too large: %zu requests, at most %zu", n, rpc->max_batch);
             resp = error_response(NULL, BRAID_RPC_INVALID_REQUEST, msg, NULL);
         } else {
+            json_t **answers = braid_xcalloc(n, sizeof *answers);
+            answer_batch(rpc, req, answers, n);
             resp = json_array();
-            for (size_t i = 0; i < n; i++) {
-                json_t *r = answer(rpc, json_array_get(req, i));
-                if (r) json_array_append_new(resp, r);
-            }
+            for (size_t i = 0; i < n; i++)
+                if (answers[i]) json_array_append_new(resp, answers[i]);
+            free(answers);
             if (json_array_size(resp) == 0) {
                 json_decref(resp);
                 resp = NULL;

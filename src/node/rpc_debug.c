@@ -8,7 +8,7 @@
 #include "braid/braid_tx.h"
 #include "rpc_common.h"
 
-#define MAX_TRACE_BYTES (256u << 20) /* JSON text of one trace */
+#define MAX_TRACE_BYTES (64u << 20) /* JSON text of one trace (the JSON tree takes several times that) */
 
 static bool hash_of(void *ctx, uint64_t number, braid_hash *out) {
     braid_header h;

@@ -21,6 +21,13 @@ static json_t *always_fails(void *ctx, const json_t *params, braid_rpc_error *er
     return braid_rpc_fail(err, BRAID_RPC_EXECUTION_REVERTED, "execution reverted: %s", "nope");
 }
 
+/* Stateless, so that a batch may run it on several threads at once. */
+static json_t *first_param(void *ctx, const json_t *params, braid_rpc_error *err) {
+    (void)ctx;
+    (void)err;
+    return json_incref(json_array_get(params, 0));
+}
+
 static braid_rpc *rpc;
 static braid_buf out;
 
@@ -128,6 +135,38 @@ int main(void) {
     CHECK(r == NULL && out.len == 0 && calls == 1); /* all notifications: no response at all */
     r = send_body("{\"jsonrpc\":\"2.0\",\"method\":\"test_echo\"}");
     CHECK(r == NULL && out.len == 0);
+
+    /* a big batch answered on several threads: every answer, in request order, none for notifications */
+    braid_rpc *par = braid_rpc_create(0);
+    braid_rpc_register(par, "test_first", first_param, NULL);
+    braid_rpc_set_batch_threads(par, 4);
+    braid_buf big;
+    braid_buf_init(&big);
+    braid_buf_push(&big, '[');
+    for (int i = 0; i < 500; i++) {
+        char one[128];
+        if (i % 7 == 3) /* a notification */
+            snprintf(one, sizeof one, "%s{\"jsonrpc\":\"2.0\",\"method\":\"test_first\",\"params\":[%d]}", i ? "," : "", i);
+        else
+            snprintf(one, sizeof one, "%s{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"test_first\",\"params\":[%d]}",
+                     i ? "," : "", i, i * 2);
+        braid_buf_append(&big, one, strlen(one));
+    }
+    braid_buf_push(&big, ']');
+    braid_rpc_handle(par, (const char *)big.data, big.len, &out);
+    json_t *answers = json_loadb((const char *)out.data, out.len, 0, NULL);
+    bool in_order = json_is_array(answers);
+    size_t k = 0;
+    for (int i = 0; i < 500 && in_order; i++) {
+        if (i % 7 == 3) continue;
+        const json_t *a = json_array_get(answers, k++);
+        in_order = json_integer_value(json_object_get(a, "id")) == i &&
+                   json_integer_value(json_object_get(a, "result")) == 2 * i;
+    }
+    CHECK(in_order && json_array_size(answers) == k);
+    json_decref(answers);
+    braid_buf_free(&big);
+    braid_rpc_destroy(par);
 
     braid_buf_free(&out);
     braid_rpc_destroy(rpc);
