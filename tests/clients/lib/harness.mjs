@@ -27,6 +27,13 @@ export class Suite {
       this.finish();
     }, limit);
     this.watchdog.unref();
+    // Whatever escapes the steps (a call the node refuses, say) still ends in the summary line.
+    const crash = (e) => {
+      this.fail('suite ran to the end', `stopped by ${errorText(e)}`);
+      this.finish();
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
   }
 
   pass(name) {
@@ -50,6 +57,18 @@ export class Suite {
   eq(name, actual, expected) {
     const same = stringify(actual) === stringify(expected);
     return this.check(name, same, () => `got ${stringify(actual)}, expected ${stringify(expected)}`);
+  }
+
+  // eq on what `fn` resolves to; a throw fails the assertion instead of the suite.
+  async expect(name, fn, expected) {
+    let actual;
+    try {
+      actual = await fn();
+    } catch (e) {
+      this.fail(name, `threw ${errorText(e)}`);
+      return false;
+    }
+    return this.eq(name, actual, expected);
   }
 
   // Runs one step; an exception fails it (and only it) with its message. Returns the step's value,
