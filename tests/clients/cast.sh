@@ -23,6 +23,8 @@ ok() { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   cast: $1"; re
 bad() { failed=$((failed + 1)); echo "FAIL cast: $1: $(tr -s '\n' ' ' <<<"$2" | head -c 400)"; }
 # check NAME ACTUAL EXPECTED
 check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got '$2', expected '$3'"; fi; }
+# check_re NAME VALUE REGEX [DETAIL]: VALUE matches the extended regular expression
+check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got '$2' ${4:-}"; fi; }
 # check_cmp NAME A OP B: a numeric comparison on integers of any size (node's BigInt)
 check_cmp() {
   if node -e 'const [a, op, b] = process.argv.slice(1); const x = BigInt(a), y = BigInt(b);
@@ -58,22 +60,22 @@ recipient=0x$(node -e 'console.log(require("crypto").randomBytes(20).toString("h
 
 # --- reads ---------------------------------------------------------------------------------------
 bn=$(c block-number)
-[[ "$bn" =~ ^[0-9]+$ ]] && ok "cast block-number is an integer" || bad "cast block-number is an integer" "got '$bn' $(head -c 200 "$err")"
+check_re "cast block-number is an integer" "$bn" '^[0-9]+$' "$(head -c 200 "$err")"
 bal8=$(c balance $acct8)
 check_cmp "cast balance of dev account 8 is positive" "${bal8:-0}" ">" 0
 check "cast balance of an unused address is 0" "$(c balance "$recipient")" "0"
 check_cmp "cast gas-price is positive" "$(c gas-price)" ">" 0
 base=$(c base-fee)
-[[ "$base" =~ ^[0-9]+$ ]] && ok "cast base-fee is an integer" || bad "cast base-fee is an integer" "got '$base'"
+check_re "cast base-fee is an integer" "$base" '^[0-9]+$'
 check "cast block latest has a 32-byte hash" "$(c block latest -f hash | wc -c)" "67"
 nonce0=$(c nonce $acct8)
-[[ "$nonce0" =~ ^[0-9]+$ ]] && ok "cast nonce is an integer" || bad "cast nonce is an integer" "got '$nonce0'"
+check_re "cast nonce is an integer" "$nonce0" '^[0-9]+$'
 
 # --- a value transfer: send, receipt, tx -----------------------------------------------------------
 out=$(c send --json --private-key $key8 --value 1ether "$recipient")
 hash=$(json transactionHash <<<"$out")
 check "cast send --value: receipt status" "$(json status <<<"$out")" "0x1"
-[[ "$hash" =~ ^0x[0-9a-f]{64}$ ]] && ok "cast send --value: transaction hash" || bad "cast send --value: transaction hash" "got '$hash' $(head -c 300 "$err")"
+check_re "cast send --value: transaction hash" "$hash" '^0x[0-9a-f]{64}$' "$(head -c 300 "$err")"
 check "cast receipt status" "$(c receipt "$hash" status)" "true"
 check "cast receipt gasUsed" "$(c receipt "$hash" gasUsed)" "21000"
 rc=$(c receipt --json "$hash")
@@ -93,7 +95,7 @@ runtime=$(cd "$here" && node lib/contracts.mjs Token deployedBytecode)
 out=$(c send --json --private-key $key8 --create "$bytecode" "constructor(string,string,uint256)" "Cast Token" CTK 1000000)
 token=$(json contractAddress <<<"$out")
 check "cast send --create: receipt status" "$(json status <<<"$out")" "0x1"
-[[ "$token" =~ ^0x[0-9a-fA-F]{40}$ ]] && ok "cast send --create: contract address" || bad "cast send --create: contract address" "got '$token' $(head -c 300 "$err")"
+check_re "cast send --create: contract address" "$token" '^0x[0-9a-fA-F]{40}$' "$(head -c 300 "$err")"
 deploy_block=$(node -e 'console.log(Number(process.argv[1]))' "$(json blockNumber <<<"$out")")
 check "cast code is the runtime code" "$(c code "$token")" "$runtime"
 check "cast call totalSupply()" "$(c call "$token" "totalSupply()(uint256)" | first)" "1000000"
@@ -115,13 +117,13 @@ if c call --from $acct9 "$token" "transfer(address,uint256)" "$recipient" 1 >/de
   bad "cast call of a reverting transfer fails" "it succeeded"
 else
   ok "cast call of a reverting transfer fails"
-  grep -q "insufficient balance" "$err" && ok "cast call revert names the reason" || bad "cast call revert names the reason" "$(head -c 300 "$err")"
+  check_re "cast call revert names the reason" "$(head -c 300 "$err")" 'insufficient balance'
 fi
 if c send --private-key 0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6 "$token" "transfer(address,uint256)" "$recipient" 1 >/dev/null; then
   bad "cast send of a reverting transfer is refused at estimation" "it was sent"
 else
   ok "cast send of a reverting transfer is refused at estimation"
-  grep -q "insufficient balance" "$err" && ok "cast send revert names the reason" || bad "cast send revert names the reason" "$(head -c 300 "$err")"
+  check_re "cast send revert names the reason" "$(head -c 300 "$err")" 'insufficient balance'
 fi
 
 logs=$(c logs --json --from-block "$deploy_block" --to-block latest --address "$token" "Transfer(address indexed,address indexed,uint256)")

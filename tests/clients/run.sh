@@ -13,35 +13,22 @@
 # passing assertions too; BRAID_NODE_START_TIMEOUT (seconds, default 60) bounds the wait for the node.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
+cd "$here" || exit 2
 
 if [ ! -x node_modules/@foundry-rs/cast-linux-amd64/bin/cast ] || [ ! -d node_modules/ethers ] || [ ! -d node_modules/viem ]; then
   echo "installing npm dependencies (npm ci in tests/clients)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed" >&2; exit 2; }
 fi
 
-node_pid=
+# shellcheck source=lib/node_proc.sh
+. "$here/lib/node_proc.sh"
 logdir=$(mktemp -d)
-cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill "$node_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$node_pid" 2>/dev/null
-  fi
-  rm -rf "$logdir"
-}
-trap cleanup EXIT
+trap 'stop_node; rm -rf "$logdir"' EXIT
 trap 'exit 130' INT TERM
-
-chain_id() { # URL -> the node's eth_chainId, or nothing
-  curl -s -m 2 -H 'content-type: application/json' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$1" 2>/dev/null |
-    sed -n 's/.*"result" *: *"\(0x[0-9a-fA-F]*\)".*/\1/p'
-}
 
 url=${1:-}
 if [ -z "$url" ]; then
-  port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+  port=$(free_port)
   if [ -n "${BRAID_NODE_CMD:-}" ]; then
     cmd=${BRAID_NODE_CMD//\{port\}/$port}
     [ "$cmd" == "$BRAID_NODE_CMD" ] && port=${BRAID_NODE_PORT:-8545}
@@ -49,25 +36,13 @@ if [ -z "$url" ]; then
     cmd="$here/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil --port $port --hardfork cancun"
   fi
   url="http://127.0.0.1:$port"
-  [ -n "$(chain_id "$url")" ] && { echo "something already answers at $url; stop it or pass its URL" >&2; exit 2; }
   echo "starting: $cmd" >&2
   # The node runs from the repository root, so that a relative ./build/braid works.
-  (cd "$here/../.." && exec bash -c "exec $cmd") >"$logdir/node.log" 2>&1 &
-  node_pid=$!
-  deadline=$((SECONDS + ${BRAID_NODE_START_TIMEOUT:-60}))
-  until [ -n "$(chain_id "$url")" ]; do
-    if ! kill -0 "$node_pid" 2>/dev/null; then
-      echo "the node exited before answering eth_chainId; its output:" >&2
-      tail -n 30 "$logdir/node.log" >&2
-      exit 2
-    fi
-    if [ $SECONDS -ge $deadline ]; then
-      echo "the node did not answer eth_chainId at $url within ${BRAID_NODE_START_TIMEOUT:-60} s; its output:" >&2
-      tail -n 30 "$logdir/node.log" >&2
-      exit 2
-    fi
-    sleep 0.2
-  done
+  if ! start_node "$cmd" "$url" "$logdir/node.log" "${BRAID_NODE_START_TIMEOUT:-60}"; then
+    echo "FAIL node: the node did not start"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
   echo "node up at $url (chain id $(($(chain_id "$url"))))" >&2
 elif [ -z "$(chain_id "$url")" ]; then
   echo "FAIL node: no JSON-RPC node answers eth_chainId at $url"
@@ -84,7 +59,7 @@ run_suite() { # NAME COMMAND...: runs one suite, echoes its output, adds up its 
   echo "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
   summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
   if [ -z "$summary" ]; then
-    echo "FAIL $name: the suite ended without its summary line" >&2
+    echo "FAIL $name: the suite ended without its summary line"
     total_fail=$((total_fail + 1))
     return
   fi
@@ -97,7 +72,7 @@ run_suite ethers node ethers.test.mjs "$url"
 run_suite viem node viem.test.mjs "$url"
 run_suite cast ./cast.sh "$url"
 
-if [ -n "$node_pid" ] && ! kill -0 "$node_pid" 2>/dev/null; then
+if [ -n "$NODE_PID" ] && ! kill -0 "$NODE_PID" 2>/dev/null; then
   echo "FAIL node: the node died during the run; its output:" && tail -n 30 "$logdir/node.log"
   total_fail=$((total_fail + 1))
 fi
