@@ -203,6 +203,8 @@ const parent = latest && (await provider.getBlock(latest.number - 1));
 s.eq('parentHash is the previous block hash', latest?.parentHash, parent?.hash);
 s.check('timestamps do not go back', latest && parent && latest.timestamp >= parent.timestamp, `${parent?.timestamp} then ${latest?.timestamp}`);
 s.check('block has a base fee', latest?.baseFeePerGas !== null && latest?.baseFeePerGas >= 0n, `baseFeePerGas ${latest?.baseFeePerGas}`);
+const latestFull = await s.step('eth_getBlockByNumber latest with full transactions', () => provider.getBlock('latest', true));
+s.check('latest block with full transactions carries transaction objects', latestFull && latestFull.prefetchedTransactions.length === latestFull.transactions.length && latestFull.prefetchedTransactions.every((t) => t.blockNumber === latestFull.number), 'missing or misplaced transactions');
 const full = await s.step('eth_getBlockByNumber with full transactions', () => provider.getBlock(trc.blockNumber, true));
 const fullTx = full?.prefetchedTransactions.find((t) => t.hash === trc.hash);
 s.check('full block holds the transfer transaction object', fullTx && fullTx.from === deployer.address && fullTx.index === trc.index, 'not found');

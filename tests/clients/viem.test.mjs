@@ -169,6 +169,8 @@ const head = await pub.getBlockNumber();
 const latest = await s.step('getBlock latest', () => pub.getBlock({ blockTag: 'latest' }));
 s.check('latest block is at the head', latest?.number >= head, `block ${latest?.number}, head ${head}`);
 s.check('latest block lists transaction hashes', latest?.transactions.every((h) => typeof h === 'string' && h.length === 66), 'not hashes');
+const latestFull = await s.step('getBlock latest with full transactions', () => pub.getBlock({ blockTag: 'latest', includeTransactions: true }));
+s.check('latest block with full transactions carries transaction objects', latestFull?.transactions.every((t) => typeof t === 'object' && t.blockNumber === latestFull.number && t.blockHash === latestFull.hash), 'missing or misplaced transactions');
 const full = await s.step('getBlock with full transactions', () => pub.getBlock({ blockNumber: rc.blockNumber, includeTransactions: true }));
 s.check('full block holds the transfer as an object', full?.transactions.some((t) => t.hash === txHash && getAddress(t.from) === deployer.address), 'not found');
 s.eq('getBlock by hash', (await pub.getBlock({ blockHash: rc.blockHash })).number, rc.blockNumber);
