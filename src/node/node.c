@@ -297,9 +297,16 @@ int node_mine(braid_node *n, size_t max_txs, uint64_t timestamp, bool allow_empt
         size_t bad = res.failed_tx;
         node_log(n, "dropping transaction %zu of the next block: %s", bad, res.message);
         drop_from_pool(n, &block.txs[bad]);
-        braid_signed_tx_free(&block.txs[bad]);
-        memmove(&block.txs[bad], &block.txs[bad + 1], (block.n_txs - bad - 1) * sizeof *block.txs);
-        block.n_txs--;
+        /* The sender's later transactions would fail on the nonce gap: they wait in the pool instead. */
+        braid_address sender = block.txs[bad].tx.sender;
+        size_t kept = bad;
+        for (size_t i = bad; i < block.n_txs; i++) {
+            if (braid_address_eq(&block.txs[i].tx.sender, &sender))
+                braid_signed_tx_free(&block.txs[i]);
+            else
+                block.txs[kept++] = block.txs[i];
+        }
+        block.n_txs = kept;
         braid_block_result_free(&res);
     }
     braid_store_abort(hashes_txn);
@@ -386,8 +393,10 @@ static void *sequencer_main(void *arg) {
     while (!n->stopping) {
         bool automine = n->automine;
         double now = now_ms();
-        if (!automine && (n->opt.no_mining || now < next)) {
-            double wait_ms = n->opt.no_mining ? 500 : next - now;
+        /* automine switched off by evm_setAutomine on a --block-time 0 node: blocks only on evm_mine */
+        bool on_request = n->opt.no_mining || n->opt.block_time_ms == 0;
+        if (!automine && (on_request || now < next)) {
+            double wait_ms = on_request ? 500 : next - now;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             long long ns = ts.tv_nsec + (long long)(wait_ms * 1e6);

@@ -112,6 +112,29 @@ check "reverted tx gone" "$(result eth_getTransactionReceipt "[\"$h2\"]")" null
 rpc anvil_setBalance "[\"$acc1\",\"0x64\"]" >/dev/null
 check "setBalance" "$(result eth_getBalance "[\"$acc1\",\"latest\"]")" 0x64
 
+# Two transactions each affordable alone, not together: the block takes the first and drops the second.
+acc9=0xa0ee7a142d267c1f36714e4a8f75612f20a79720
+check "automine off" "$(result evm_setAutomine '[false]')" true
+rpc anvil_setBalance "[\"$acc9\",\"0xde0b6b3a7640000\"]" >/dev/null
+ta=$(result eth_sendTransaction "[{\"from\":\"$acc9\",\"to\":\"$acc1\",\"value\":\"0xc7d713b49da0000\",\"gas\":\"0x5208\"}]")
+tb=$(result eth_sendTransaction "[{\"from\":\"$acc9\",\"to\":\"$acc1\",\"value\":\"0xc7d713b49da0000\",\"gas\":\"0x5208\"}]")
+check "both pending" "$(result eth_getTransactionCount "[\"$acc9\",\"pending\"]")" 0x2
+sleep 0.3
+check "nothing mined without evm_mine" "$(result eth_getTransactionReceipt "[\"$ta\"]")" null
+check "evm_mine" "$(result evm_mine '[]')" 0x0
+check "first mined" "$(result eth_getTransactionReceipt "[\"$ta\"]" | jq -r .status)" 0x1
+check "second dropped" "$(result eth_getTransactionByHash "[\"$tb\"]")" null
+check "automine on" "$(result evm_setAutomine '[true]')" true
+
+# eth_call with a state override: code that returns 42 at an address that has none.
+check "call with override" "$(result eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x602a60005260206000f3\"}}]")" \
+  0x000000000000000000000000000000000000000000000000000000000000002a
+check "override leaves the state alone" "$(result eth_getCode "[\"$acc1\",\"latest\"]")" 0x
+# The pool's refusals carry geth's messages.
+check "nonce too low" "$(rpc eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"nonce\":\"0x0\",\"gas\":\"0x5208\"}]" | jq -r .error.message)" "nonce too low"
+check "intrinsic gas too low" "$(rpc eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"gas\":\"0x5000\"}]" | jq -r .error.message)" "intrinsic gas too low"
+check "insufficient funds" "$(rpc eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"gas\":\"0x5208\",\"value\":\"0xffffffffffffffffffffffffffffff\"}]" | jq -r .error.message)" "insufficient funds for gas * price + value"
+
 # Bad requests get JSON-RPC errors.
 check "unknown method" "$(rpc eth_nope '[]' | jq -r .error.code)" -32601
 check "bad address" "$(rpc eth_getBalance '["0x12","latest"]' | jq -r .error.code)" -32602
@@ -119,15 +142,16 @@ check "bad raw tx" "$(rpc eth_sendRawTransaction '["0x1234"]' | jq -r .error.cod
 check "malformed JSON" "$(curl -s -m 5 -d '{"jsonrpc":' "$url" | jq -r .error.code)" -32700
 
 # SIGKILL, restart: the chain resumes at its last committed block with its receipts.
+hk=$(result eth_blockNumber '[]')
 kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
 sanitizer_clean
 [ -n "${KEEP:-}" ] && cp "$tmp/log" /tmp/node_test_first.log
 start --dev --block-time 0 || exit 1
 grep -q "resumed the chain" "$tmp/log" && ok || bad "restart does not say it resumed: $(head -3 "$tmp/log")"
-check "head after restart" "$(result eth_blockNumber '[]')" "$h1"
+check "head after restart" "$(result eth_blockNumber '[]')" "$hk"
 check "receipt after restart" "$(result eth_getTransactionReceipt "[\"$h\"]" | jq -r .status)" 0x1
 h3=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\":\"0x1\"}]")
-check "mines after restart" "$(wait_receipt "$h3" | jq -r .blockNumber)" "$h2n"
+check "mines after restart" "$(wait_receipt "$h3" | jq -r .blockNumber)" "$(printf '0x%x' $((hk + 1)))"
 stop
 
 # Bad options: exit status 2 and a message.
