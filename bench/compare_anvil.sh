@@ -5,7 +5,7 @@
 #
 #   bench/compare_anvil.sh [-n TXS] [-w "transfer erc20 amm"] [-b BATCH] [-t BLOCK_SECONDS]
 #                          [-g GAS_LIMIT] [-r ROUNDS] [NODE_CMD]
-#   e.g. bench/compare_anvil.sh -n 10000 './build/braid node --dev --port {port} --block-time 1000 --gas-limit 10000000000'
+#   e.g. bench/compare_anvil.sh -n 10000 './build/braid node --dev --http.port {port} --block-time 1000 --gas-limit 10000000000'
 #
 # NODE_CMD is any shell command line that starts a JSON-RPC node with the standard dev accounts; it runs
 # from the repository root. "{port}" in it is replaced by a free port; without it the node must listen

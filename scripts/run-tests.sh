@@ -72,6 +72,17 @@ tsan_http() {
 tally "JSON-RPC over HTTP (tsan)" tsan_http
 tally "node: over curl, restart (tsan)" tests/cli/test_node_cli.sh build-tsan/braid
 
+# Real clients (ethers, viem, Foundry's cast; installed from npm on first run) against a dev node.
+clients() {
+  local data
+  data=$(mktemp -d)
+  BRAID_NODE_CMD="./build/braid node --dev --block-time 0 --http.port {port} --datadir $data" tests/clients/run.sh
+  local rc=$?
+  rm -rf "$data"
+  return $rc
+}
+tally "node: ethers, viem, cast" clients
+
 
 # The bench's workloads under TSan through both parallel paths: Block-STM, and execution in order
 # with the other workers hashing and making keccak hints. The bench exits 1 when results differ.

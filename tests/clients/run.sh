@@ -4,7 +4,7 @@
 #
 #   tests/clients/run.sh URL          against a node already running at URL
 #   tests/clients/run.sh              starts a node, runs the suites, stops it:
-#       BRAID_NODE_CMD='./build/braid node --dev --port {port}' tests/clients/run.sh
+#       BRAID_NODE_CMD='./build/braid node --dev --http.port {port}' tests/clients/run.sh
 #     {port} in the command is replaced by a free port; without {port} the node must listen on
 #     $BRAID_NODE_PORT (default 8545). Without BRAID_NODE_CMD the node is anvil from the npm package
 #     (Cancun rules, automine), which is the reference the suites were written against.
