@@ -2,12 +2,24 @@
  * receipts and the transaction index. */
 #include "chain_store.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "braid/braid_rlp.h"
 
 /* ---- writing ---- */
+
+static void put_be32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint32_t read_be32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 static void encode_log(braid_buf *b, const braid_log *log) {
     size_t l = braid_rlp_list_begin(b);
@@ -67,14 +79,15 @@ int chain_store_block(braid_store_txn *t, const braid_block *b, const braid_rece
             memcpy(lk, receipts[i].logs[k].address.b, 20);
             braid_store_put(t, BRAID_T_LOGS, lk, 28, "", 0);
         }
-    uint8_t pos[12];
+    /* number, index, and the logs of the block before this transaction's (a receipt's logIndex) */
+    uint8_t pos[16];
     memcpy(pos, num, 8);
+    uint32_t logs_before = 0;
     for (size_t i = 0; i < b->n_txs; i++) {
-        pos[8] = (uint8_t)(i >> 24);
-        pos[9] = (uint8_t)(i >> 16);
-        pos[10] = (uint8_t)(i >> 8);
-        pos[11] = (uint8_t)i;
-        braid_store_put(t, BRAID_T_TXS, b->txs[i].hash.b, 32, pos, 12);
+        put_be32(pos + 8, (uint32_t)i);
+        put_be32(pos + 12, logs_before);
+        braid_store_put(t, BRAID_T_TXS, b->txs[i].hash.b, 32, pos, 16);
+        if (i < n) logs_before += (uint32_t)receipts[i].n_logs;
     }
     return braid_store_error(t) ? -1 : 0;
 }
@@ -129,11 +142,13 @@ bool chain_number_of(braid_store_txn *t, const braid_hash *hash, uint64_t *numbe
 
 bool chain_head(braid_store_txn *t, uint64_t *number) { return braid_store_get_u64(t, "head", number); }
 
-bool chain_tx_position(braid_store_txn *t, const braid_hash *hash, uint64_t *number, uint32_t *index) {
+bool chain_tx_position(braid_store_txn *t, const braid_hash *hash, uint64_t *number, uint32_t *index,
+                       uint32_t *logs_before) {
     braid_store_val v;
-    if (!braid_store_get(t, BRAID_T_TXS, hash->b, 32, &v) || v.len != 12) return false;
+    if (!braid_store_get(t, BRAID_T_TXS, hash->b, 32, &v) || v.len != 16) return false;
     *number = braid_store_read_be64(v.data);
-    *index = (uint32_t)v.data[8] << 24 | (uint32_t)v.data[9] << 16 | (uint32_t)v.data[10] << 8 | v.data[11];
+    *index = read_be32(v.data + 8);
+    if (logs_before) *logs_before = read_be32(v.data + 12);
     return true;
 }
 
@@ -143,7 +158,7 @@ void chain_body_free(chain_body *b) {
     memset(b, 0, sizeof *b);
 }
 
-bool chain_read_body(braid_store_txn *t, uint64_t number, chain_body *out) {
+bool chain_read_body_range(braid_store_txn *t, uint64_t number, size_t first, size_t count, chain_body *out) {
     memset(out, 0, sizeof *out);
     uint8_t num[8];
     braid_store_be64(number, num);
@@ -162,13 +177,19 @@ bool chain_read_body(braid_store_txn *t, uint64_t number, chain_body *out) {
     braid_rlp_iter_init(&it, &txs);
     braid_rlp_iter_init(&st, &senders);
     char err[128];
-    while (braid_rlp_iter_next(&it, &item, &status)) {
+    for (size_t i = 0; braid_rlp_iter_next(&it, &item, &status); i++) {
         braid_rlp_item sender;
+        if (!braid_rlp_iter_next(&st, &sender, &status) || sender.payload_len != 20) {
+            chain_body_free(out);
+            return false;
+        }
+        if (i < first) continue; /* only the asked-for ones are decoded */
+        if (i - first >= count) break;
         /* typed transactions sit in the list as strings wrapping type || rlp */
         const uint8_t *enc = item.is_list ? item.raw : item.payload;
         size_t len = item.is_list ? item.raw_len : item.payload_len;
         if (out->n == cap) out->txs = braid_xrealloc(out->txs, (cap *= 2) * sizeof *out->txs);
-        if (!braid_rlp_iter_next(&st, &sender, &status) || sender.payload_len != 20 ||
+        if (
             braid_signed_tx_decode(enc, len, &out->txs[out->n], err, sizeof err) != 0) {
             chain_body_free(out);
             return false;
@@ -177,6 +198,10 @@ bool chain_read_body(braid_store_txn *t, uint64_t number, chain_body *out) {
         out->n++;
     }
     return status == BRAID_RLP_OK;
+}
+
+bool chain_read_body(braid_store_txn *t, uint64_t number, chain_body *out) {
+    return chain_read_body_range(t, number, 0, SIZE_MAX, out);
 }
 
 void chain_receipts_free(chain_receipts *r) {
@@ -211,7 +236,8 @@ static bool read_log(const braid_rlp_item *li, braid_log *log) {
     return st == BRAID_RLP_OK;
 }
 
-bool chain_read_receipts(braid_store_txn *t, uint64_t number, chain_receipts *out) {
+bool chain_read_receipts_range(braid_store_txn *t, uint64_t number, size_t first, size_t count, size_t known_before,
+                               chain_receipts *out) {
     memset(out, 0, sizeof *out);
     uint8_t num[8];
     braid_store_be64(number, num);
@@ -221,11 +247,14 @@ bool chain_read_receipts(braid_store_txn *t, uint64_t number, chain_receipts *ou
     if (!braid_store_get(t, BRAID_T_RECEIPTS, num, 8, &v)) return false;
     if (braid_rlp_decode_exact(v.data, v.len, &list) != BRAID_RLP_OK || !list.is_list) return false;
     /* two passes: count receipts and logs, then fill */
-    size_t n = 0, n_logs = 0;
+    size_t n = 0, n_logs = 0, logs_before = 0;
     braid_rlp_iter it;
     braid_rlp_iter_init(&it, &list);
-    while (braid_rlp_iter_next(&it, &one, &st)) {
+    for (size_t i = 0; braid_rlp_iter_next(&it, &one, &st); i++) {
         if (!one.is_list) return false;
+        /* with the earlier logs counted already, the receipts outside the range need no look inside */
+        if (known_before != SIZE_MAX && i < first) continue;
+        if (i - first >= count) break;
         braid_rlp_iter f;
         braid_rlp_iter_init(&f, &one);
         for (int k = 0; k < 6; k++)
@@ -234,15 +263,24 @@ bool chain_read_receipts(braid_store_txn *t, uint64_t number, chain_receipts *ou
         braid_rlp_iter l;
         braid_rlp_item log;
         braid_rlp_iter_init(&l, &item);
-        while (braid_rlp_iter_next(&l, &log, &st)) n_logs++;
-        n++;
+        size_t logs = 0;
+        while (braid_rlp_iter_next(&l, &log, &st)) logs++;
+        if (i < first) {
+            logs_before += logs;
+        } else if (i - first < count) {
+            n_logs += logs;
+            n++;
+        }
     }
     if (st != BRAID_RLP_OK) return false;
     out->r = braid_xcalloc(n ? n : 1, sizeof *out->r);
     out->log_mem = braid_xcalloc(n_logs ? n_logs : 1, sizeof *out->log_mem);
     size_t logs_used = 0;
+    out->logs_before = known_before != SIZE_MAX ? known_before : logs_before;
     braid_rlp_iter_init(&it, &list);
-    while (braid_rlp_iter_next(&it, &one, &st)) {
+    for (size_t i = 0; braid_rlp_iter_next(&it, &one, &st); i++) {
+        if (i < first) continue;
+        if (i - first >= count) break;
         chain_receipt *r = &out->r[out->n];
         braid_rlp_iter f;
         braid_rlp_iter_init(&f, &one);
@@ -270,4 +308,8 @@ bool chain_read_receipts(braid_store_txn *t, uint64_t number, chain_receipts *ou
 bad:
     chain_receipts_free(out);
     return false;
+}
+
+bool chain_read_receipts(braid_store_txn *t, uint64_t number, chain_receipts *out) {
+    return chain_read_receipts_range(t, number, 0, SIZE_MAX, 0, out);
 }

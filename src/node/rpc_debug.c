@@ -35,7 +35,7 @@ static json_t *debug_traceTransaction(void *ctx, const json_t *params, braid_rpc
     uint32_t index;
     braid_header h, parent;
     chain_body body;
-    if (!chain_tx_position(r.t, &hash, &number, &index) || number == 0 || !chain_header(r.t, number, &h) ||
+    if (!chain_tx_position(r.t, &hash, &number, &index, NULL) || number == 0 || !chain_header(r.t, number, &h) ||
         !chain_header(r.t, number - 1, &parent) || !chain_read_body(r.t, number, &body)) {
         node_read_end(&r);
         char hex[67];

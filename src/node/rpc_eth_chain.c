@@ -1,5 +1,6 @@
 /* Chain methods: blocks, transactions, receipts, fees, the chain's identity. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,11 +128,11 @@ static json_t *eth_getTransactionByHash(void *ctx, const json_t *params, braid_r
     braid_header h;
     chain_body body;
     json_t *out = NULL;
-    if (chain_tx_position(r.t, &hash, &number, &index) && chain_header(r.t, number, &h) &&
-        chain_read_body(r.t, number, &body)) {
-        if (index < body.n) {
+    if (chain_tx_position(r.t, &hash, &number, &index, NULL) && chain_header(r.t, number, &h) &&
+        chain_read_body_range(r.t, number, index, 1, &body)) {
+        if (body.n == 1) {
             rpcj_tx_pos pos = tx_pos(&h, index);
-            out = rpcj_tx(&body.txs[index], &pos);
+            out = rpcj_tx(&body.txs[0], &pos);
         }
         chain_body_free(&body);
     }
@@ -155,10 +156,10 @@ static json_t *tx_by_index(braid_node *n, const json_t *params, bool by_hash, br
     braid_header h;
     chain_body body;
     json_t *out = NULL;
-    if (node_resolve(&r, &ref, &h) && chain_read_body(r.t, h.number, &body)) {
-        if (index < body.n) {
+    if (node_resolve(&r, &ref, &h) && index < SIZE_MAX && chain_read_body_range(r.t, h.number, index, 1, &body)) {
+        if (body.n == 1) {
             rpcj_tx_pos pos = tx_pos(&h, index);
-            out = rpcj_tx(&body.txs[index], &pos);
+            out = rpcj_tx(&body.txs[0], &pos);
         }
         chain_body_free(&body);
     }
@@ -173,13 +174,16 @@ static json_t *eth_getTransactionByBlockHashAndIndex(void *ctx, const json_t *pa
     return tx_by_index(ctx, params, true, err);
 }
 
-/* The receipts of block `h` as JSON: all of them (only < 0), or the one at `only`. */
-static json_t *receipts_json(node_read *r, const braid_header *h, int64_t only) {
+/* The receipts of block `h` as JSON: all of them (only < 0: an array), or the one at `only` (a lookup by
+ * transaction hash reads and decodes that one alone). */
+static json_t *receipts_json(node_read *r, const braid_header *h, int64_t only, size_t logs_before) {
+    size_t first = only < 0 ? 0 : (size_t)only, count = only < 0 ? SIZE_MAX : 1;
     chain_body body;
     chain_receipts rs;
-    if (!chain_read_body(r->t, h->number, &body)) return NULL;
-    if (!chain_read_receipts(r->t, h->number, &rs) || rs.n != body.n) {
+    if (!chain_read_body_range(r->t, h->number, first, count, &body)) return NULL;
+    if (!chain_read_receipts_range(r->t, h->number, first, count, logs_before, &rs) || rs.n != body.n || (only >= 0 && rs.n != 1)) {
         chain_body_free(&body);
+        chain_receipts_free(&rs);
         return NULL;
     }
     braid_receipt *br = braid_xcalloc(rs.n ? rs.n : 1, sizeof *br);
@@ -196,25 +200,23 @@ static json_t *receipts_json(node_read *r, const braid_header *h, int64_t only) 
     braid_receipts_bloom(br, rs.n);
     braid_u256 blob_price = h->has_blob_gas ? braid_blob_base_fee(h->excess_blob_gas) : BRAID_U256_ZERO;
     json_t *out = only < 0 ? json_array() : NULL;
-    uint64_t first_log = 0;
+    uint64_t first_log = rs.logs_before;
     for (size_t i = 0; i < rs.n; i++) {
-        if (only < 0 || (size_t)only == i) {
-            rpcj_receipt_in in = {.receipt = &br[i],
-                                  .tx = &body.txs[i],
-                                  .block_hash = h->hash,
-                                  .block_number = h->number,
-                                  .block_timestamp = h->timestamp,
-                                  .index = i,
-                                  .first_log_index = first_log,
-                                  .has_base_fee = h->has_base_fee,
-                                  .base_fee = h->base_fee,
-                                  .blob_gas_price = blob_price};
-            json_t *one = rpcj_receipt(&in);
-            if (only < 0)
-                json_array_append_new(out, one);
-            else
-                out = one;
-        }
+        rpcj_receipt_in in = {.receipt = &br[i],
+                              .tx = &body.txs[i],
+                              .block_hash = h->hash,
+                              .block_number = h->number,
+                              .block_timestamp = h->timestamp,
+                              .index = first + i,
+                              .first_log_index = first_log,
+                              .has_base_fee = h->has_base_fee,
+                              .base_fee = h->base_fee,
+                              .blob_gas_price = blob_price};
+        json_t *one = rpcj_receipt(&in);
+        if (only < 0)
+            json_array_append_new(out, one);
+        else
+            out = one;
         first_log += rs.r[i].n_logs;
     }
     free(br);
@@ -230,11 +232,11 @@ static json_t *eth_getTransactionReceipt(void *ctx, const json_t *params, braid_
     node_read r;
     if (!node_read_begin(n, &r, err)) return NULL;
     uint64_t number;
-    uint32_t index;
+    uint32_t index, logs_before;
     braid_header h;
     json_t *out = NULL;
-    if (chain_tx_position(r.t, &hash, &number, &index) && chain_header(r.t, number, &h))
-        out = receipts_json(&r, &h, index);
+    if (chain_tx_position(r.t, &hash, &number, &index, &logs_before) && chain_header(r.t, number, &h))
+        out = receipts_json(&r, &h, index, logs_before);
     node_read_end(&r);
     return out ? out : json_null();
 }
@@ -247,7 +249,7 @@ static json_t *eth_getBlockReceipts(void *ctx, const json_t *params, braid_rpc_e
     node_read r;
     if (!node_read_begin(n, &r, err)) return NULL;
     braid_header h;
-    json_t *out = node_resolve(&r, &ref, &h) ? receipts_json(&r, &h, -1) : NULL;
+    json_t *out = node_resolve(&r, &ref, &h) ? receipts_json(&r, &h, -1, 0) : NULL;
     node_read_end(&r);
     return out ? out : json_null();
 }
