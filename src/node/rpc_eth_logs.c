@@ -71,7 +71,7 @@ static bool indexed_blocks(node_read *r, const rpcj_log_filter *f, uint64_t from
         braid_store_be64(from, k + 20);
         braid_store_scan_from(r->t, BRAID_T_LOGS, k, 28, 20, add_block, l);
     }
-    qsort(l->numbers, l->n, sizeof *l->numbers, by_number);
+    if (l->n) qsort(l->numbers, l->n, sizeof *l->numbers, by_number);
     size_t m = 0;
     for (size_t i = 0; i < l->n; i++)
         if (m == 0 || l->numbers[m - 1] != l->numbers[i]) l->numbers[m++] = l->numbers[i];
