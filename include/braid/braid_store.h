@@ -87,8 +87,6 @@ void braid_store_scan(braid_store_txn *t, braid_store_table tb, const void *pref
 void braid_store_scan_from(braid_store_txn *t, braid_store_table tb, const void *from, size_t from_len,
                            size_t prefix_len, bool (*fn)(void *ctx, braid_store_val key, braid_store_val val),
                            void *ctx);
-/* The last key of a table (false when empty). */
-bool braid_store_last(braid_store_txn *t, braid_store_table tb, braid_store_val *key, braid_store_val *val);
 /* The first write error of the transaction since it began (a full disk, a full map), or NULL. Writers
  * check it once before committing instead of after every put. */
 const char *braid_store_error(const braid_store_txn *t);

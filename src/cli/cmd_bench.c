@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "braid/braid_parallel.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "report.h"
 #include "workloads.h"
@@ -56,20 +57,6 @@ static void usage(FILE *out) {
                 bench_workload_describe(bench_workload_names[i]));
 }
 
-/* Whole decimal numbers only: "", "-1", "1e3" and "12abc" are refused, not read as something else. */
-static int parse_uint(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out) {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end || errno == ERANGE || v < min || v > max) {
-        fprintf(stderr, "braid bench: %s needs a whole number from %llu to %llu, got '%s'\n", opt,
-                (unsigned long long)min, (unsigned long long)max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, bench_opts *o, bool *help) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     *o = (bench_opts){.txs = 10000,
@@ -102,19 +89,19 @@ static int parse_args(int argc, char **argv, bench_opts *o, bool *help) {
             }
             o->workload = strcmp(v, "all") == 0 ? NULL : v;
         } else if (strcmp(a, "--txs") == 0) {
-            if (parse_uint(a, v, 1, BENCH_MAX_TXS, &n)) return -1;
+            if (cli_parse_uint("bench", a, v, 1, BENCH_MAX_TXS, &n)) return -1;
             o->txs = (size_t)n;
         } else if (strcmp(a, "--threads") == 0) {
-            if (parse_uint(a, v, 1, MAX_THREADS, &n)) return -1;
+            if (cli_parse_uint("bench", a, v, 1, MAX_THREADS, &n)) return -1;
             o->threads = (unsigned)n;
         } else if (strcmp(a, "--runs") == 0) {
-            if (parse_uint(a, v, 1, MAX_RUNS, &n)) return -1;
+            if (cli_parse_uint("bench", a, v, 1, MAX_RUNS, &n)) return -1;
             o->runs = (unsigned)n;
         } else if (strcmp(a, "--pairs") == 0) {
-            if (parse_uint(a, v, 1, BENCH_MAX_PAIRS, &n)) return -1;
+            if (cli_parse_uint("bench", a, v, 1, BENCH_MAX_PAIRS, &n)) return -1;
             o->pairs = (unsigned)n;
         } else if (strcmp(a, "--seed") == 0) {
-            if (parse_uint(a, v, 0, UINT64_MAX, &o->seed)) return -1;
+            if (cli_parse_uint("bench", a, v, 0, UINT64_MAX, &o->seed)) return -1;
         } else if (strcmp(a, "--report") == 0) {
             if (!*v) {
                 fprintf(stderr, "braid bench: --report needs a directory\n");

@@ -2,13 +2,13 @@
  *            [--no-mining] [--gas-limit N] [--threads N] [--chain-id ID] [--http.corsdomain D]
  *
  * Runs the node until SIGINT or SIGTERM. */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "braid/braid_node.h"
+#include "cli_args.h"
 #include "commands.h"
 
 static void usage(FILE *out) {
@@ -32,19 +32,6 @@ static void usage(FILE *out) {
             "  --chain-id ID         chain id of a new --dev chain (default 1337)\n"
             "  --max-batch N         requests per JSON-RPC batch (default 1000)\n"
             "  --pool-size N         transactions the pool holds (default 100000)\n");
-}
-
-static int parse_uint(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out) {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end || errno == ERANGE || v < min || v > max) {
-        fprintf(stderr, "braid node: %s needs a whole number from %llu to %llu, got '%s'\n", opt,
-                (unsigned long long)min, (unsigned long long)max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -81,26 +68,26 @@ int cmd_node(int argc, char **argv) {
         } else if (strcmp(a, "--http.corsdomain") == 0) {
             o.cors = v;
         } else if (strcmp(a, "--http.port") == 0) {
-            if (parse_uint(a, v, 0, 65535, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 0, 65535, &n)) return 2;
             o.http_port = (uint16_t)n;
         } else if (strcmp(a, "--block-time") == 0) {
-            if (parse_uint(a, v, 0, 86400000, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 0, 86400000, &n)) return 2;
             o.block_time_ms = (int64_t)n;
         } else if (strcmp(a, "--gas-limit") == 0) {
-            if (parse_uint(a, v, 21000, UINT64_MAX / 2, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 21000, UINT64_MAX / 2, &n)) return 2;
             o.gas_limit = n;
         } else if (strcmp(a, "--threads") == 0) {
-            if (parse_uint(a, v, 1, 256, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 1, 256, &n)) return 2;
             o.threads = (unsigned)n;
         } else if (strcmp(a, "--chain-id") == 0) {
-            if (parse_uint(a, v, 1, UINT64_MAX, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 1, UINT64_MAX, &n)) return 2;
             o.has_chain_id = true;
             o.chain_id = braid_u256_from_u64(n);
         } else if (strcmp(a, "--max-batch") == 0) {
-            if (parse_uint(a, v, 1, 100000, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 1, 100000, &n)) return 2;
             o.max_batch = (size_t)n;
         } else if (strcmp(a, "--pool-size") == 0) {
-            if (parse_uint(a, v, 1, 10000000, &n)) return 2;
+            if (cli_parse_uint("node", a, v, 1, 10000000, &n)) return 2;
             o.pool_size = (size_t)n;
         } else {
             fprintf(stderr, "braid node: unknown option '%s'\n", a);

@@ -21,16 +21,6 @@ static uint32_t read_be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void encode_log(braid_buf *b, const braid_log *log) {
-    size_t l = braid_rlp_list_begin(b);
-    braid_rlp_put_bytes(b, log->address.b, 20);
-    size_t tl = braid_rlp_list_begin(b);
-    for (unsigned i = 0; i < log->n_topics; i++) braid_rlp_put_bytes(b, log->topics[i].b, 32);
-    braid_rlp_list_end(b, tl);
-    braid_rlp_put_bytes(b, log->data, log->data_len);
-    braid_rlp_list_end(b, l);
-}
-
 int chain_store_block(braid_store_txn *t, const braid_block *b, const braid_receipt *receipts, size_t n) {
     uint8_t num[8];
     braid_store_be64(b->header.number, num);
@@ -62,9 +52,7 @@ int chain_store_block(braid_store_txn *t, const braid_block *b, const braid_rece
         braid_rlp_put_u64(&buf, r->cumulative_gas);
         braid_rlp_put_u64(&buf, r->gas_used);
         braid_rlp_put_bytes(&buf, r->contract_address.b, b->txs[i].tx.is_create ? 20 : 0);
-        size_t ll = braid_rlp_list_begin(&buf);
-        for (size_t k = 0; k < r->n_logs; k++) encode_log(&buf, &r->logs[k]);
-        braid_rlp_list_end(&buf, ll);
+        braid_logs_encode(&buf, r->logs, r->n_logs);
         braid_rlp_list_end(&buf, one);
     }
     braid_rlp_list_end(&buf, rl);
@@ -131,6 +119,13 @@ bool chain_header(braid_store_txn *t, uint64_t number, braid_header *out) {
     braid_store_val v;
     char err[64];
     return braid_store_get(t, BRAID_T_HEADERS, num, 8, &v) && braid_header_decode(v.data, v.len, out, err, sizeof err) == 0;
+}
+
+bool chain_block_hash(void *txn, uint64_t number, braid_hash *out) {
+    braid_header h;
+    if (!chain_header(txn, number, &h)) return false;
+    *out = h.hash;
+    return true;
 }
 
 bool chain_number_of(braid_store_txn *t, const braid_hash *hash, uint64_t *number) {

@@ -13,6 +13,9 @@ int chain_store_block(braid_store_txn *t, const braid_block *b, const braid_rece
 void chain_remove_block(braid_store_txn *t, uint64_t number);
 
 bool chain_header(braid_store_txn *t, uint64_t number, braid_header *out);
+/* BLOCKHASH's source (a braid_block_hashes getter): the hash of block `number`, through read
+ * transaction `txn`. */
+bool chain_block_hash(void *txn, uint64_t number, braid_hash *out);
 bool chain_number_of(braid_store_txn *t, const braid_hash *hash, uint64_t *number);
 bool chain_head(braid_store_txn *t, uint64_t *number);
 /* Where a transaction is: block number, index, and how many logs the block's earlier transactions

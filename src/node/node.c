@@ -206,13 +206,6 @@ static int open_chain(braid_node *n, braid_store_txn *t, json_t *given, char *er
 
 /* ---- block production ---- */
 
-static bool block_hash_cb(void *ctx, uint64_t number, braid_hash *out) {
-    braid_header h;
-    if (!chain_header(ctx, number, &h)) return false;
-    *out = h.hash;
-    return true;
-}
-
 static void build_header(braid_node *n, const braid_header *parent, uint64_t timestamp, braid_header *h) {
     memset(h, 0, sizeof *h);
     braid_fork parent_fork = braid_chain_fork_at(&n->cfg, parent->number, parent->timestamp);
@@ -282,7 +275,7 @@ int node_mine(braid_node *n, size_t max_txs, uint64_t timestamp, bool allow_empt
     block.has_withdrawals = block.header.has_withdrawals_root;
 
     braid_store_txn *hashes_txn = braid_store_begin_read(n->store);
-    braid_block_hashes hashes = {.ctx = hashes_txn, .get = block_hash_cb};
+    braid_block_hashes hashes = {.ctx = hashes_txn, .get = chain_block_hash};
     braid_block_options bopt = {0};
     braid_block_result res;
     braid_stm_stats stats;

@@ -1,5 +1,5 @@
-/* The node's insides, shared by its parts: start-up and block production (node.c), the JSON-RPC methods
- * (rpc_*.c), the chain readers (chain_read.c). */
+/* The node's insides, shared by its parts: start-up, block production and dev edits (node.c), the
+ * JSON-RPC methods (rpc_*.c), the block layout in the database (chain_store.c). */
 #ifndef BRAID_NODE_INTERNAL_H
 #define BRAID_NODE_INTERNAL_H
 
@@ -94,11 +94,6 @@ int node_set_balance(braid_node *n, const braid_address *addr, const braid_u256 
 uint64_t node_snapshot_take(braid_node *n);
 /* Returns true when the snapshot existed and the chain is back to it. */
 bool node_snapshot_revert(braid_node *n, uint64_t id, char *err, size_t err_len);
-
-/* Chain reads (chain_read.c), inside a read transaction. */
-bool node_header_by_number(braid_store_txn *t, uint64_t number, braid_header *out);
-bool node_number_by_hash(braid_store_txn *t, const braid_hash *hash, uint64_t *number);
-bool node_head_number(braid_store_txn *t, uint64_t *number);
 
 /* Registers every JSON-RPC method. */
 void node_rpc_register_eth(braid_node *n);

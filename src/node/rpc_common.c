@@ -41,13 +41,6 @@ void node_view(braid_node *n, node_read *r, const braid_header *h, state_view *v
 
 /* ---- calls ---- */
 
-static bool hash_of(void *ctx, uint64_t number, braid_hash *out) {
-    braid_header h;
-    if (!chain_header(ctx, number, &h)) return false;
-    *out = h.hash;
-    return true;
-}
-
 /* One vm per thread for calls, destroyed when the thread ends (the HTTP server's threads live as long
  * as the node). */
 static pthread_key_t vm_key;
@@ -99,7 +92,7 @@ int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_cal
         braid_state_destroy(s);
         return -1;
     }
-    braid_block_hashes hashes = {.ctx = r->t, .get = hash_of};
+    braid_block_hashes hashes = {.ctx = r->t, .get = chain_block_hash};
     braid_block_env env = braid_block_env_of(h, &n->cfg, &hashes);
     braid_fork fork = braid_chain_fork_at(&n->cfg, h->number, h->timestamp);
     braid_tx tx = {0};

@@ -10,13 +10,6 @@
 
 #define MAX_TRACE_BYTES (64u << 20) /* JSON text of one trace (the JSON tree takes several times that) */
 
-static bool hash_of(void *ctx, uint64_t number, braid_hash *out) {
-    braid_header h;
-    if (!chain_header(ctx, number, &h)) return false;
-    *out = h.hash;
-    return true;
-}
-
 static json_t *debug_traceTransaction(void *ctx, const json_t *params, braid_rpc_error *err) {
     braid_node *n = ctx;
     braid_hash hash;
@@ -46,7 +39,7 @@ static json_t *debug_traceTransaction(void *ctx, const json_t *params, braid_rpc
     state_view_init(&view, r.t, n->codes, false, &parent.state_root);
     braid_state *s = braid_state_create(n->codes, &view.source);
     braid_vm *vm = braid_vm_create();
-    braid_block_hashes hashes = {.ctx = r.t, .get = hash_of};
+    braid_block_hashes hashes = {.ctx = r.t, .get = chain_block_hash};
     braid_block_env env = braid_block_env_of(&h, &n->cfg, &hashes);
     braid_fork fork = braid_chain_fork_at(&n->cfg, h.number, h.timestamp);
     braid_block_prologue(vm, s, &n->cfg, &h, &env);

@@ -6,47 +6,45 @@
 #include "braid/braid_tx.h"
 #include "rpc_common.h"
 
-/* (address, block) arguments: the block is optional ("latest"). */
-static bool address_at(braid_node *n, const json_t *params, braid_address *addr, node_read *r, braid_header *h,
-                       braid_rpc_error *err) {
+/* (address, block) arguments, the block optional ("latest"): the account at that block (a zero record
+ * when absent), with the read left open in *r for what else the method reads. */
+static bool account_at(braid_node *n, const json_t *params, braid_address *addr, node_read *r,
+                       braid_store_account *acc, braid_rpc_error *err) {
     if (rpcj_params_check(params, 1, 2, err) || rpcj_parse_address(rpcj_param(params, 0), 0, addr, err)) return false;
     rpcj_block_ref ref = {.kind = RPCJ_BLOCK_LATEST};
     const json_t *b = rpcj_param(params, 1);
     if (!rpcj_absent(b) && rpcj_parse_block_ref(b, 1, &ref, err)) return false;
     if (!node_read_begin(n, r, err)) return false;
-    if (!node_resolve(r, &ref, h)) {
+    braid_header h;
+    if (!node_resolve(r, &ref, &h)) {
         node_read_end(r);
         braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "header not found");
         return false;
     }
+    state_view v;
+    node_view(n, r, &h, &v);
+    if (!state_view_account(&v, addr, acc))
+        *acc = (braid_store_account){.code_hash = BRAID_EMPTY_CODE_HASH, .storage_root = BRAID_EMPTY_TRIE_ROOT};
     return true;
 }
 
 static json_t *eth_getBalance(void *ctx, const json_t *params, braid_rpc_error *err) {
-    braid_node *n = ctx;
     braid_address addr;
     node_read r;
-    braid_header h;
-    if (!address_at(n, params, &addr, &r, &h, err)) return NULL;
-    state_view v;
-    node_view(n, &r, &h, &v);
     braid_store_account acc;
-    braid_u256 bal = state_view_account(&v, &addr, &acc) ? acc.balance : BRAID_U256_ZERO;
+    if (!account_at(ctx, params, &addr, &r, &acc, err)) return NULL;
     node_read_end(&r);
-    return rpcj_u256(bal);
+    return rpcj_u256(acc.balance);
 }
 
 static json_t *eth_getTransactionCount(void *ctx, const json_t *params, braid_rpc_error *err) {
     braid_node *n = ctx;
     braid_address addr;
     node_read r;
-    braid_header h;
-    if (!address_at(n, params, &addr, &r, &h, err)) return NULL;
-    state_view v;
-    node_view(n, &r, &h, &v);
     braid_store_account acc;
-    uint64_t nonce = state_view_account(&v, &addr, &acc) ? acc.nonce : 0;
+    if (!account_at(n, params, &addr, &r, &acc, err)) return NULL;
     node_read_end(&r);
+    uint64_t nonce = acc.nonce;
     const json_t *tag = rpcj_param(params, 1);
     if (json_is_string(tag) && strcmp(json_string_value(tag), "pending") == 0) {
         pthread_mutex_lock(&n->pool_lock);
@@ -60,18 +58,12 @@ static json_t *eth_getCode(void *ctx, const json_t *params, braid_rpc_error *err
     braid_node *n = ctx;
     braid_address addr;
     node_read r;
-    braid_header h;
-    if (!address_at(n, params, &addr, &r, &h, err)) return NULL;
-    state_view v;
-    node_view(n, &r, &h, &v);
     braid_store_account acc;
-    json_t *out = NULL;
-    if (state_view_account(&v, &addr, &acc)) {
-        const braid_code *code = braid_store_code(r.t, n->codes, &acc.code_hash);
-        if (code) out = rpcj_bytes(code->bytes, code->len);
-    }
+    if (!account_at(n, params, &addr, &r, &acc, err)) return NULL;
+    const braid_code *code = braid_store_code(r.t, n->codes, &acc.code_hash);
+    json_t *out = code ? rpcj_bytes(code->bytes, code->len) : rpcj_bytes(NULL, 0);
     node_read_end(&r);
-    return out ? out : rpcj_bytes(NULL, 0);
+    return out;
 }
 
 static json_t *eth_getStorageAt(void *ctx, const json_t *params, braid_rpc_error *err) {

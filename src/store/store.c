@@ -149,19 +149,6 @@ void braid_store_scan(braid_store_txn *t, braid_store_table tb, const void *pref
     braid_store_scan_from(t, tb, prefix, prefix_len, prefix_len, fn, ctx);
 }
 
-bool braid_store_last(braid_store_txn *t, braid_store_table tb, braid_store_val *key, braid_store_val *val) {
-    MDB_cursor *c;
-    if (mdb_cursor_open(t->txn, t->store->dbi[tb], &c) != 0) return false;
-    MDB_val k, v;
-    bool ok = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0;
-    if (ok) {
-        *key = (braid_store_val){k.mv_data, k.mv_size};
-        *val = (braid_store_val){v.mv_data, v.mv_size};
-    }
-    mdb_cursor_close(c);
-    return ok;
-}
-
 /* ---- typed records ---- */
 
 void braid_store_account_encode(const braid_store_account *acc, uint8_t out[BRAID_STORE_ACCOUNT_LEN]) {
