@@ -32,6 +32,7 @@ typedef struct braid_node_options {
     size_t max_batch;         /* requests per JSON-RPC batch; 0: 1,000 */
     size_t pool_size;         /* transactions the pool holds; 0: 100,000 */
     bool no_sync;             /* tests: skip fsync at each block */
+    bool verify_state;        /* at start-up, recompute the state root from the flat tables and check it */
     FILE *log;                /* NULL: stderr */
 } braid_node_options;
 

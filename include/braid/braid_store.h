@@ -162,6 +162,11 @@ int braid_store_apply_state(braid_store_txn *t, struct braid_state *state, const
  * nodes are never deleted, and the restored accounts name their old storage roots). */
 int braid_store_undo(braid_store_txn *t, const uint8_t *undo, size_t len, char *err, size_t err_len);
 
+/* The state root recomputed from scratch from the flat tables (every account and slot read), and each
+ * account's stored storage root checked against its slots. Returns 0 with *root, or -1 with a message
+ * naming the first account whose storage root is wrong. The cost is a pass over the whole state. */
+int braid_store_verify_state(braid_store_txn *t, braid_hash *root, char *err, size_t err_len);
+
 /* The braid_mpt_store over the trie table of `t` (see braid_mpt.h). */
 struct braid_mpt_store;
 void braid_store_trie_nodes(braid_store_txn *t, struct braid_mpt_store *out);

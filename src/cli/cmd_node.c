@@ -31,7 +31,9 @@ static void usage(FILE *out) {
             "  --threads N           executor threads (default: number of cores)\n"
             "  --chain-id ID         chain id of a new --dev chain (default 1337)\n"
             "  --max-batch N         requests per JSON-RPC batch (default 1000)\n"
-            "  --pool-size N         transactions the pool holds (default 100000)\n");
+            "  --pool-size N         transactions the pool holds (default 100000)\n"
+            "  --verify-state        on resuming, recompute the state root from every account and slot and\n"
+            "                        refuse to start unless it equals the recorded one (a pass over the state)\n");
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -53,6 +55,9 @@ int cmd_node(int argc, char **argv) {
             continue;
         } else if (strcmp(a, "--no-mining") == 0) {
             o.no_mining = true;
+            continue;
+        } else if (strcmp(a, "--verify-state") == 0) {
+            o.verify_state = true;
             continue;
         } else if (!v || strncmp(a, "--", 2) != 0) {
             fprintf(stderr, "braid node: unknown option or missing value: '%s'\n", a);

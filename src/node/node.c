@@ -530,6 +530,22 @@ bool node_snapshot_revert(braid_node *n, uint64_t id, char *err, size_t err_len)
     return rc == 0;
 }
 
+/* The flat tables' state recomputed from scratch must give the root the node keeps incrementally. */
+static int verify_state(braid_node *n, char *err, size_t err_len) {
+    braid_store_txn *t = braid_store_begin_read(n->store);
+    if (!t) return braid_errorf(err, err_len, "cannot begin a database transaction");
+    braid_hash root;
+    char sub[256];
+    double t0 = now_ms();
+    int rc = braid_store_verify_state(t, &root, sub, sizeof sub);
+    braid_store_abort(t);
+    if (rc) return braid_errorf(err, err_len, "state check failed: %s", sub);
+    if (!braid_hash_eq(&root, &n->root)) return braid_errorf(err, err_len, "state check failed: the tables' root differs from the recorded one");
+    node_log(n, "state verified: the root recomputed from every account and slot equals the recorded one (%.0f ms)",
+             now_ms() - t0);
+    return 0;
+}
+
 /* ---- start and stop ---- */
 
 static void print_dev_accounts(braid_node *n) {
@@ -578,6 +594,7 @@ braid_node *braid_node_start(const braid_node_options *opt, char *err, size_t er
         if (rc) goto fail;
         node_log(n, "resumed the chain in %s at block %" PRIu64 " (the last one committed whole)", n->opt.datadir,
                  n->head.number);
+        if (opt->verify_state && verify_state(n, err, err_len)) goto fail;
     } else {
         braid_store_abort(t);
         if (!genesis) {

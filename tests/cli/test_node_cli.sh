@@ -146,8 +146,9 @@ hk=$(result eth_blockNumber '[]')
 kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
 sanitizer_clean
 [ -n "${KEEP:-}" ] && cp "$tmp/log" /tmp/node_test_first.log
-start --dev --block-time 0 || exit 1
+start --dev --block-time 0 --verify-state || exit 1
 grep -q "resumed the chain" "$tmp/log" && ok || bad "restart does not say it resumed: $(head -3 "$tmp/log")"
+grep -q "state verified" "$tmp/log" && ok || bad "restart did not verify the state: $(head -3 "$tmp/log")"
 check "head after restart" "$(result eth_blockNumber '[]')" "$hk"
 check "receipt after restart" "$(result eth_getTransactionReceipt "[\"$h\"]" | jq -r .status)" 0x1
 h3=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\":\"0x1\"}]")
