@@ -77,7 +77,7 @@ clients() {
   local data
   data=$(mktemp -d)
   # the suites' own summary lines are reworded so that only the combined one is counted
-  BRAID_NODE_CMD="./build/braid node --dev --block-time 0 --http.port {port} --datadir $data" tests/clients/run.sh |
+  BRAID_NODE_CMD="./build/braid node --dev --block-time 0 --http.port {port} --datadir $data" tests/clients/run.sh 2>&1 |
     sed -E 's/^(ethers|viem|cast): ([0-9]+) passed, ([0-9]+) failed$/\1: \2 checks passed, \3 checks failed/'
   local rc=$?
   rm -rf "$data"
