@@ -425,11 +425,13 @@ int node_set_balance(braid_node *n, const braid_address *addr, const braid_u256 
     braid_buf undo;
     braid_buf_init(&undo);
     braid_hash root;
-    int rc = braid_store_apply_state(t, n->exec_state, &n->root, &root, &undo, err, err_len);
+    int rc = t ? braid_store_apply_state(t, n->exec_state, &n->root, &root, &undo, err, err_len)
+               : braid_errorf(err, err_len, "cannot begin a database transaction");
     if (rc == 0) {
         put_diff(n, t, n->head.number + 1, &undo);
         braid_store_put(t, BRAID_T_META, "root", 4, root.b, 32);
         rc = braid_store_commit(t, err, err_len);
+        if (rc) n->diff_seq--; /* the diff was not written after all */
     } else {
         braid_store_abort(t);
     }
@@ -481,6 +483,11 @@ bool node_snapshot_revert(braid_node *n, uint64_t id, char *err, size_t err_len)
     }
     node_snapshot s = n->snapshots[i];
     braid_store_txn *t = braid_store_begin_write(n->store);
+    if (!t) {
+        pthread_mutex_unlock(&n->chain_lock);
+        braid_errorf(err, err_len, "cannot begin a database transaction");
+        return false;
+    }
     diff_list d = {.from = s.diff_seq};
     braid_buf_init(&d.keys);
     uint8_t from[8];
