@@ -46,6 +46,9 @@ for b in build build-asan; do
   tally "bench: all workloads, bad options$suffix" tests/cli/test_bench_cli.sh "$b/braid"
   tally "evmbench: format, checks, bad options$suffix" tests/cli/test_evmbench_cli.sh "$b/braid"
   tally "node: over curl, restart, bad input$suffix" tests/cli/test_node_cli.sh "$b/braid"
+  kills=50
+  [ "$b" = build-asan ] && kills=10
+  tally "node: $kills SIGKILLs under load$suffix" tests/cli/test_node_crash.sh "$b/braid" "$kills"
   tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
   tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done

@@ -548,7 +548,8 @@ static int verify_state(braid_node *n, char *err, size_t err_len) {
     braid_store_abort(t);
     if (rc) return braid_errorf(err, err_len, "state check failed: %s", sub);
     if (!braid_hash_eq(&root, &n->root)) return braid_errorf(err, err_len, "state check failed: the tables' root differs from the recorded one");
-    node_log(n, "state verified: the root recomputed from every account and slot equals the recorded one (%.0f ms)",
+    node_log(n, "state verified: the root recomputed from every account and slot equals the recorded one, %s (%.0f ms)",
+             braid_hash_eq(&root, &n->head.state_root) ? "the head block's" : "the head block's plus dev edits since",
              now_ms() - t0);
     return 0;
 }
