@@ -3,6 +3,7 @@
  *
  * Runs the node until SIGINT or SIGTERM. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ static void usage(FILE *out) {
             "  --http.addr ADDR      address to listen on (default 127.0.0.1)\n"
             "  --http.port PORT      port (default 8545; 0: any free port)\n"
             "  --http.corsdomain D   Access-Control-Allow-Origin for browsers (default: none)\n"
+            "  --http.api LIST       namespaces served, comma-separated (default: all of eth, net, web3,\n"
+            "                        debug, evm, anvil, hardhat); e.g. eth,net,web3 leaves out the dev methods\n"
+            "  --rpc.gascap N        most gas one eth_call or eth_estimateGas may use (default 50000000)\n"
             "  --block-time MS       seal a block every MS milliseconds when transactions are pending\n"
             "                        (default 1000; 0: automine, one block per transaction)\n"
             "  --no-mining           seal blocks only on evm_mine\n"
@@ -72,6 +76,11 @@ int cmd_node(int argc, char **argv) {
             o.http_addr = v;
         } else if (strcmp(a, "--http.corsdomain") == 0) {
             o.cors = v;
+        } else if (strcmp(a, "--http.api") == 0) {
+            o.http_api = v;
+        } else if (strcmp(a, "--rpc.gascap") == 0) {
+            if (cli_parse_uint("node", a, v, 21000, UINT64_MAX / 2, &n)) return 2;
+            o.rpc_gas_cap = n;
         } else if (strcmp(a, "--http.port") == 0) {
             if (cli_parse_uint("node", a, v, 0, 65535, &n)) return 2;
             o.http_port = (uint16_t)n;
@@ -98,6 +107,19 @@ int cmd_node(int argc, char **argv) {
             fprintf(stderr, "braid node: unknown option '%s'\n", a);
             return 2;
         }
+    }
+    for (const char *p = o.http_api; p && *p;) {
+        size_t len = strcspn(p, ",");
+        static const char *const known[] = {"eth", "net", "web3", "debug", "evm", "anvil", "hardhat"};
+        bool found = false;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            found |= strlen(known[k]) == len && strncmp(known[k], p, len) == 0;
+        if (!found) {
+            fprintf(stderr, "braid node: --http.api: unknown namespace '%.*s' (known: eth, net, web3, debug, evm, anvil, "
+                            "hardhat)\n", (int)len, p);
+            return 2;
+        }
+        p += len + (p[len] == ',');
     }
     if (o.dev && o.genesis_path) {
         fprintf(stderr, "braid node: --dev and --genesis exclude each other\n");

@@ -554,6 +554,25 @@ static int verify_state(braid_node *n, char *err, size_t err_len) {
     return 0;
 }
 
+/* ---- JSON-RPC surface ---- */
+
+void node_register(braid_node *n, const char *name, braid_rpc_method fn) {
+    const char *api = n->opt.http_api;
+    if (api) {
+        size_t ns = strcspn(name, "_");
+        bool listed = false;
+        for (const char *p = api; *p && !listed;) {
+            size_t len = strcspn(p, ",");
+            listed = len == ns && strncmp(p, name, ns) == 0;
+            p += len + (p[len] == ',');
+        }
+        if (!listed) return;
+    }
+    braid_rpc_register(n->rpc, name, fn, n);
+}
+
+uint64_t node_gas_cap(const braid_node *n) { return n->opt.rpc_gas_cap ? n->opt.rpc_gas_cap : 50000000; }
+
 /* ---- start and stop ---- */
 
 static void print_dev_accounts(braid_node *n) {

@@ -95,6 +95,12 @@ uint64_t node_snapshot_take(braid_node *n);
 /* Returns true when the snapshot existed and the chain is back to it. */
 bool node_snapshot_revert(braid_node *n, uint64_t id, char *err, size_t err_len);
 
+/* Registers a JSON-RPC method unless its namespace (what precedes the first '_') is left out of
+ * --http.api. */
+void node_register(braid_node *n, const char *name, braid_rpc_method fn);
+/* The gas an eth_call or eth_estimateGas may use at most (--rpc.gascap). */
+uint64_t node_gas_cap(const braid_node *n);
+
 /* Registers every JSON-RPC method. */
 void node_rpc_register_eth(braid_node *n);
 void node_rpc_register_dev(braid_node *n);

@@ -41,8 +41,6 @@ int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_cal
  * Error(string) reason), or the VM error ("out of gas", "invalid opcode: ..." ...) with -32000. */
 json_t *node_call_error(const node_call_result *res, braid_rpc_error *err);
 
-#define NODE_RPC_GAS_CAP 50000000ull
-
 /* eth_estimateGas itself, for eth_sendTransaction's defaults. */
 json_t *node_rpc_estimate_gas(void *ctx, const json_t *params, braid_rpc_error *err);
 

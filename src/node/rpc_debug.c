@@ -71,5 +71,5 @@ done:
 }
 
 void node_rpc_register_debug(braid_node *n) {
-    braid_rpc_register(n->rpc, "debug_traceTransaction", debug_traceTransaction, n);
+    node_register(n, "debug_traceTransaction", debug_traceTransaction);
 }

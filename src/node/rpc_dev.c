@@ -218,18 +218,18 @@ static json_t *set_balance(void *ctx, const json_t *params, braid_rpc_error *err
 
 void node_rpc_register_dev(braid_node *n) {
     braid_rpc_register(n->rpc, "web3_clientVersion", web3_clientVersion, n);
-    braid_rpc_register(n->rpc, "net_version", net_version, n);
-    braid_rpc_register(n->rpc, "net_listening", net_listening, n);
-    braid_rpc_register(n->rpc, "eth_sendRawTransaction", eth_sendRawTransaction, n);
-    braid_rpc_register(n->rpc, "eth_accounts", eth_accounts, n);
-    braid_rpc_register(n->rpc, "evm_mine", evm_mine, n); /* the way to seal blocks under --no-mining */
+    node_register(n, "net_version", net_version);
+    node_register(n, "net_listening", net_listening);
+    node_register(n, "eth_sendRawTransaction", eth_sendRawTransaction);
+    node_register(n, "eth_accounts", eth_accounts);
+    node_register(n, "evm_mine", evm_mine); /* the way to seal blocks under --no-mining */
     if (!n->n_dev) return;
-    braid_rpc_register(n->rpc, "eth_sendTransaction", eth_sendTransaction, n);
-    braid_rpc_register(n->rpc, "evm_setAutomine", evm_setAutomine, n);
-    braid_rpc_register(n->rpc, "evm_snapshot", evm_snapshot, n);
-    braid_rpc_register(n->rpc, "evm_revert", evm_revert, n);
-    braid_rpc_register(n->rpc, "anvil_setBalance", set_balance, n);
-    braid_rpc_register(n->rpc, "hardhat_setBalance", set_balance, n);
+    node_register(n, "eth_sendTransaction", eth_sendTransaction);
+    node_register(n, "evm_setAutomine", evm_setAutomine);
+    node_register(n, "evm_snapshot", evm_snapshot);
+    node_register(n, "evm_revert", evm_revert);
+    node_register(n, "anvil_setBalance", set_balance);
+    node_register(n, "hardhat_setBalance", set_balance);
 }
 
 void node_rpc_register_eth(braid_node *n) {

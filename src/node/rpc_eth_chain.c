@@ -370,19 +370,19 @@ static json_t *eth_feeHistory(void *ctx, const json_t *params, braid_rpc_error *
 }
 
 void node_rpc_register_chain(braid_node *n) {
-    braid_rpc_register(n->rpc, "eth_chainId", eth_chainId, n);
-    braid_rpc_register(n->rpc, "eth_blockNumber", eth_blockNumber, n);
-    braid_rpc_register(n->rpc, "eth_syncing", eth_syncing, n);
-    braid_rpc_register(n->rpc, "eth_gasPrice", eth_gasPrice, n);
-    braid_rpc_register(n->rpc, "eth_maxPriorityFeePerGas", eth_maxPriorityFeePerGas, n);
-    braid_rpc_register(n->rpc, "eth_feeHistory", eth_feeHistory, n);
-    braid_rpc_register(n->rpc, "eth_getBlockByNumber", eth_getBlockByNumber, n);
-    braid_rpc_register(n->rpc, "eth_getBlockByHash", eth_getBlockByHash, n);
-    braid_rpc_register(n->rpc, "eth_getBlockTransactionCountByNumber", eth_getBlockTransactionCountByNumber, n);
-    braid_rpc_register(n->rpc, "eth_getBlockTransactionCountByHash", eth_getBlockTransactionCountByHash, n);
-    braid_rpc_register(n->rpc, "eth_getTransactionByHash", eth_getTransactionByHash, n);
-    braid_rpc_register(n->rpc, "eth_getTransactionByBlockNumberAndIndex", eth_getTransactionByBlockNumberAndIndex, n);
-    braid_rpc_register(n->rpc, "eth_getTransactionByBlockHashAndIndex", eth_getTransactionByBlockHashAndIndex, n);
-    braid_rpc_register(n->rpc, "eth_getTransactionReceipt", eth_getTransactionReceipt, n);
-    braid_rpc_register(n->rpc, "eth_getBlockReceipts", eth_getBlockReceipts, n);
+    node_register(n, "eth_chainId", eth_chainId);
+    node_register(n, "eth_blockNumber", eth_blockNumber);
+    node_register(n, "eth_syncing", eth_syncing);
+    node_register(n, "eth_gasPrice", eth_gasPrice);
+    node_register(n, "eth_maxPriorityFeePerGas", eth_maxPriorityFeePerGas);
+    node_register(n, "eth_feeHistory", eth_feeHistory);
+    node_register(n, "eth_getBlockByNumber", eth_getBlockByNumber);
+    node_register(n, "eth_getBlockByHash", eth_getBlockByHash);
+    node_register(n, "eth_getBlockTransactionCountByNumber", eth_getBlockTransactionCountByNumber);
+    node_register(n, "eth_getBlockTransactionCountByHash", eth_getBlockTransactionCountByHash);
+    node_register(n, "eth_getTransactionByHash", eth_getTransactionByHash);
+    node_register(n, "eth_getTransactionByBlockNumberAndIndex", eth_getTransactionByBlockNumberAndIndex);
+    node_register(n, "eth_getTransactionByBlockHashAndIndex", eth_getTransactionByBlockHashAndIndex);
+    node_register(n, "eth_getTransactionReceipt", eth_getTransactionReceipt);
+    node_register(n, "eth_getBlockReceipts", eth_getBlockReceipts);
 }

@@ -334,11 +334,11 @@ static json_t *eth_getFilterLogs(void *ctx, const json_t *params, braid_rpc_erro
 }
 
 void node_rpc_register_logs(braid_node *n) {
-    braid_rpc_register(n->rpc, "eth_getLogs", eth_getLogs, n);
-    braid_rpc_register(n->rpc, "eth_newFilter", eth_newFilter, n);
-    braid_rpc_register(n->rpc, "eth_newBlockFilter", eth_newBlockFilter, n);
-    braid_rpc_register(n->rpc, "eth_newPendingTransactionFilter", eth_newPendingTransactionFilter, n);
-    braid_rpc_register(n->rpc, "eth_uninstallFilter", eth_uninstallFilter, n);
-    braid_rpc_register(n->rpc, "eth_getFilterChanges", eth_getFilterChanges, n);
-    braid_rpc_register(n->rpc, "eth_getFilterLogs", eth_getFilterLogs, n);
+    node_register(n, "eth_getLogs", eth_getLogs);
+    node_register(n, "eth_newFilter", eth_newFilter);
+    node_register(n, "eth_newBlockFilter", eth_newBlockFilter);
+    node_register(n, "eth_newPendingTransactionFilter", eth_newPendingTransactionFilter);
+    node_register(n, "eth_uninstallFilter", eth_uninstallFilter);
+    node_register(n, "eth_getFilterChanges", eth_getFilterChanges);
+    node_register(n, "eth_getFilterLogs", eth_getFilterLogs);
 }

@@ -133,7 +133,8 @@ static json_t *eth_call(void *ctx, const json_t *params, braid_rpc_error *err) {
     braid_node *n = ctx;
     call_req c;
     if (!call_begin(n, params, &c, err)) return NULL;
-    uint64_t gas = c.args.has_gas && c.args.gas < NODE_RPC_GAS_CAP ? c.args.gas : NODE_RPC_GAS_CAP;
+    uint64_t cap = node_gas_cap(n);
+    uint64_t gas = c.args.has_gas && c.args.gas < cap ? c.args.gas : cap;
     node_call_result res;
     json_t *out = NULL;
     if (node_call(n, &c.r, &c.h, &c.args, &c.over, gas, &res, err) == 0 && !res.invalid) {
@@ -157,7 +158,7 @@ json_t *node_rpc_estimate_gas(void *ctx, const json_t *params, braid_rpc_error *
     if (!call_begin(n, params, &c, err)) return NULL;
     uint64_t hi = c.h.gas_limit;
     if (c.args.has_gas && c.args.gas >= 21000 && c.args.gas < hi) hi = c.args.gas;
-    if (hi > NODE_RPC_GAS_CAP) hi = NODE_RPC_GAS_CAP;
+    if (hi > node_gas_cap(n)) hi = node_gas_cap(n);
     node_call_result res = {0};
     braid_buf_init(&res.output);
     json_t *out = NULL;
@@ -195,10 +196,10 @@ done:
 }
 
 void node_rpc_register_state(braid_node *n) {
-    braid_rpc_register(n->rpc, "eth_getBalance", eth_getBalance, n);
-    braid_rpc_register(n->rpc, "eth_getTransactionCount", eth_getTransactionCount, n);
-    braid_rpc_register(n->rpc, "eth_getCode", eth_getCode, n);
-    braid_rpc_register(n->rpc, "eth_getStorageAt", eth_getStorageAt, n);
-    braid_rpc_register(n->rpc, "eth_call", eth_call, n);
-    braid_rpc_register(n->rpc, "eth_estimateGas", node_rpc_estimate_gas, n);
+    node_register(n, "eth_getBalance", eth_getBalance);
+    node_register(n, "eth_getTransactionCount", eth_getTransactionCount);
+    node_register(n, "eth_getCode", eth_getCode);
+    node_register(n, "eth_getStorageAt", eth_getStorageAt);
+    node_register(n, "eth_call", eth_call);
+    node_register(n, "eth_estimateGas", node_rpc_estimate_gas);
 }

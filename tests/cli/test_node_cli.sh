@@ -155,6 +155,15 @@ h3=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$acc1\",\"value\"
 check "mines after restart" "$(wait_receipt "$h3" | jq -r .blockNumber)" "$(printf '0x%x' $((hk + 1)))"
 stop
 
+# A public node: only eth, net and web3, and a small gas cap for calls.
+start --dev --http.api eth,net,web3 --rpc.gascap 100000 || exit 1
+check "eth served" "$(result eth_chainId '[]')" 0x539
+check "evm left out" "$(rpc evm_mine '[]' | jq -r .error.code)" -32601
+check "debug left out" "$(rpc debug_traceTransaction "[\"$h\"]" | jq -r .error.code)" -32601
+check "anvil left out" "$(rpc anvil_setBalance "[\"$acc1\",\"0x1\"]" | jq -r .error.code)" -32601
+check "endless loop stops at the gas cap" "$(rpc eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]" | jq -r .error.message)" "out of gas"
+stop
+
 # Bad options: exit status 2 and a message.
 expect_fail() { # DESCRIPTION PATTERN ARGS...
   local what=$1 pattern=$2; shift 2
@@ -166,6 +175,7 @@ expect_fail "unknown option" "unknown option" --bogus 1
 expect_fail "bad port" "--http.port needs" --http.port 70000
 expect_fail "no chain" "holds no chain" --datadir "$tmp/empty" --http.port 0
 expect_fail "dev and genesis" "exclude each other" --dev --genesis x.json
+expect_fail "unknown namespace" "unknown namespace 'admin'" --dev --http.api eth,admin
 echo '{"config":{"chainId":5},"alloc":{},"gasLimit":"0x1c9c380","difficulty":"0x0"}' >"$tmp/g.json"
 expect_fail "genesis mismatch" "does not match" --datadir "$tmp/data" --genesis "$tmp/g.json" --http.port 0
 
