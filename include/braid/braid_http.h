@@ -20,6 +20,8 @@ typedef struct braid_http_options {
     unsigned max_conns; /* 0: 256 */
     unsigned timeout_s; /* idle connection timeout; 0: 30 s */
     const char *cors;   /* Access-Control-Allow-Origin value ("*", a domain), or NULL for none */
+    double rate_limit;  /* HTTP requests per second per client address (a batch is one); over it: 429 and
+                           JSON-RPC error -32005. 0: no limit */
 } braid_http_options;
 
 typedef struct braid_http braid_http;

@@ -35,6 +35,7 @@ typedef struct braid_node_options {
     bool verify_state;        /* at start-up, recompute the state root from the flat tables and check it */
     const char *http_api;     /* comma-separated namespaces served ("eth,net,web3"); NULL: all of them
                                  (eth, net, web3, debug, evm, anvil, hardhat) */
+    double http_rate;         /* HTTP requests per second per client address; 0: no limit */
     uint64_t rpc_gas_cap;     /* most gas one eth_call or eth_estimateGas may use; 0: 50,000,000 */
     FILE *log;                /* NULL: stderr */
 } braid_node_options;

@@ -27,6 +27,8 @@ static void usage(FILE *out) {
             "  --http.corsdomain D   Access-Control-Allow-Origin for browsers (default: none)\n"
             "  --http.api LIST       namespaces served, comma-separated (default: all of eth, net, web3,\n"
             "                        debug, evm, anvil, hardhat); e.g. eth,net,web3 leaves out the dev methods\n"
+            "  --http.rate N         HTTP requests per second per client address (a batch counts once; over it:\n"
+            "                        HTTP 429, JSON-RPC error -32005); default: no limit\n"
             "  --rpc.gascap N        most gas one eth_call or eth_estimateGas may use (default 50000000)\n"
             "  --block-time MS       seal a block every MS milliseconds when transactions are pending\n"
             "                        (default 1000; 0: automine, one block per transaction)\n"
@@ -78,6 +80,9 @@ int cmd_node(int argc, char **argv) {
             o.cors = v;
         } else if (strcmp(a, "--http.api") == 0) {
             o.http_api = v;
+        } else if (strcmp(a, "--http.rate") == 0) {
+            if (cli_parse_uint("node", a, v, 1, 1000000, &n)) return 2;
+            o.http_rate = (double)n;
         } else if (strcmp(a, "--rpc.gascap") == 0) {
             if (cli_parse_uint("node", a, v, 21000, UINT64_MAX / 2, &n)) return 2;
             o.rpc_gas_cap = n;

@@ -2,9 +2,21 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Per-client request budgets (token buckets), direct-mapped by address: two clients that land in one
+ * bucket share its budget, which errs on the strict side and needs no eviction. */
+#define RATE_BUCKETS 4096
+
+typedef struct rate_bucket {
+    uint32_t addr;
+    double tokens;
+    double last_s;
+} rate_bucket;
 
 struct braid_http {
     struct MHD_Daemon *daemon;
@@ -12,7 +24,37 @@ struct braid_http {
     size_t max_body;
     char *cors;
     uint16_t port;
+    double rate; /* requests per second per client; 0: no limit */
+    pthread_mutex_t rate_lock;
+    rate_bucket *buckets;
 };
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Takes one request from the client's budget; false when it is spent. The budget refills at `rate` per
+ * second up to one second's worth. */
+static bool within_rate(braid_http *h, struct MHD_Connection *c) {
+    if (h->rate <= 0) return true;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    uint32_t addr = 0;
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        addr = ((const struct sockaddr_in *)ci->client_addr)->sin_addr.s_addr;
+    rate_bucket *b = &h->buckets[(addr * 2654435761u) >> 20 & (RATE_BUCKETS - 1)];
+    double t = now_s();
+    pthread_mutex_lock(&h->rate_lock);
+    if (b->addr != addr || b->last_s == 0) *b = (rate_bucket){.addr = addr, .tokens = h->rate, .last_s = t};
+    b->tokens += (t - b->last_s) * h->rate;
+    if (b->tokens > h->rate) b->tokens = h->rate;
+    b->last_s = t;
+    bool ok = b->tokens >= 1;
+    if (ok) b->tokens -= 1;
+    pthread_mutex_unlock(&h->rate_lock);
+    return ok;
+}
 
 /* One request's body as it arrives. */
 typedef struct upload {
@@ -68,6 +110,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                          h->max_body);
         return send_text(c, h, MHD_HTTP_CONTENT_TOO_LARGE, msg, (size_t)n, "application/json");
     }
+    if (!within_rate(h, c)) {
+        static const char msg[] = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,\"message\":"
+                                  "\"request rate limit exceeded\"}}";
+        return send_text(c, h, MHD_HTTP_TOO_MANY_REQUESTS, msg, sizeof msg - 1, "application/json");
+    }
     braid_buf out;
     braid_buf_init(&out);
     braid_rpc_handle(h->rpc, (const char *)u->body.data, u->body.len, &out);
@@ -103,6 +150,9 @@ braid_http *braid_http_start(const braid_http_options *opt, braid_rpc *rpc, char
     braid_http *h = braid_xcalloc(1, sizeof *h);
     h->rpc = rpc;
     h->max_body = opt->max_body ? opt->max_body : 5u << 20;
+    h->rate = opt->rate_limit;
+    pthread_mutex_init(&h->rate_lock, NULL);
+    if (h->rate > 0) h->buckets = braid_xcalloc(RATE_BUCKETS, sizeof *h->buckets);
     if (opt->cors) {
         size_t len = strlen(opt->cors) + 1;
         h->cors = memcpy(braid_xmalloc(len), opt->cors, len);
@@ -118,6 +168,8 @@ braid_http *braid_http_start(const braid_http_options *opt, braid_rpc *rpc, char
         braid_errorf(err, err_len, "http: cannot listen on %s:%u (in use, or not an address of this machine)",
                      addr, (unsigned)opt->port);
         free(h->cors);
+        free(h->buckets);
+        pthread_mutex_destroy(&h->rate_lock);
         free(h);
         return NULL;
     }
@@ -134,5 +186,7 @@ void braid_http_stop(braid_http *h) {
     if (!h) return;
     MHD_stop_daemon(h->daemon);
     free(h->cors);
+    free(h->buckets);
+    pthread_mutex_destroy(&h->rate_lock);
     free(h);
 }

@@ -164,6 +164,14 @@ check "anvil left out" "$(rpc anvil_setBalance "[\"$acc1\",\"0x1\"]" | jq -r .er
 check "endless loop stops at the gas cap" "$(rpc eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]" | jq -r .error.message)" "out of gas"
 stop
 
+# A per-client request rate: a burst past it is refused with 429 and -32005, and the budget comes back.
+start --dev --http.rate 5 || exit 1
+codes=$(for _ in $(seq 1 12); do rpc eth_chainId '[]' | jq -r '.error.code // "ok"'; done | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+[[ $codes == *"-32005:"* && $codes == *"ok:"* ]] && ok || bad "rate limit: $codes"
+sleep 1.2
+check "budget back after a second" "$(result eth_chainId '[]')" 0x539
+stop
+
 # Bad options: exit status 2 and a message.
 expect_fail() { # DESCRIPTION PATTERN ARGS...
   local what=$1 pattern=$2; shift 2
