@@ -321,6 +321,34 @@ r=$(post "$(req eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$acc1\"},\"latest
 ms=$((($(date +%s%N) - t0) / 1000000))
 verdict "eth_estimateGas of an endless loop" "$r" -32000 "gas required exceeds allowance*"
 [ $ms -lt 10000 ] && ok || bad "eth_estimateGas of an endless loop took $ms ms"
+# a contract that calls itself with all its gas, again and again: 1024 frames deep, then out of gas
+t0=$(date +%s%N)
+r=$(post "$(req eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b60006000600060006000305af150600056\"}}]")")
+ms=$((($(date +%s%N) - t0) / 1000000))
+verdict "eth_call recursing 1024 deep, endlessly" "$r" -32000 "out of gas"
+[ $ms -lt 5000 ] && ok || bad "eth_call recursing endlessly took $ms ms"
+# 100 endless loops in one batch: each its own error, all within the time limit
+jq -nc --arg a "$acc1" '[range(100) | {jsonrpc: "2.0", id: ., method: "eth_call",
+  params: [{to: $a}, "latest", {($a): {code: "0x5b600056"}}]}]' >"$tmp/loops"
+r=$(TIMEOUT=30 post_file "$tmp/loops" | jq -c '[.[].error.message] | unique' 2>/dev/null)
+[ "$r" == '["out of gas"]' ] && alive >/dev/null && ok || bad "a batch of 100 endless loops: $r"
+# state overrides of 3,000 accounts with 10 slots each (4 MiB)
+jq -nc --arg a "$acc1" '{jsonrpc: "2.0", id: 1, method: "eth_call", params: [{to: $a}, "latest",
+  ([range(3000) | {key: ("0x" + ("0" * 36) + (. + 4096 | tostring)), value: {balance: "0x1",
+    state: ([range(10) | {key: ("0x" + ("0" * 63) + tostring), value: ("0x" + ("0" * 63) + "1")}] | from_entries)}}]
+   | from_entries)]}' >"$tmp/overrides"
+r=$(TIMEOUT=20 post_file "$tmp/overrides")
+[ "$(jq -r .result <<<"$r" 2>/dev/null)" == 0x ] && alive >/dev/null && ok || bad "3,000 overridden accounts: ${r:0:300}"
+# a log filter of 20,000 addresses and 4 x 10,000 topics (3.7 MiB): refused or answered, promptly
+jq -nc '{jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{fromBlock: "0x0",
+  address: [range(20000) | "0x" + ("0" * 35) + (. + 10000 | tostring)],
+  topics: [range(4) | [range(10000) | "0x" + ("0" * 59) + (. + 10000 | tostring)]]}]}' >"$tmp/bigfilter"
+t0=$(date +%s%N)
+r=$(TIMEOUT=20 post_file "$tmp/bigfilter")
+ms=$((($(date +%s%N) - t0) / 1000000))
+{ [ "$(jq -c .result <<<"$r")" == '[]' ] || [ "$(jq -r .error.code <<<"$r")" == -32602 ]; } && alive >/dev/null && ok ||
+  bad "a filter of 20,000 addresses and 40,000 topics: ${r:0:300}"
+[ $ms -lt 5000 ] && ok || bad "a filter of 20,000 addresses and 40,000 topics took $ms ms"
 # the whole 48-bit block range: clamped to the head (and a range over 100,000 blocks is refused)
 t0=$(date +%s%N)
 r=$(post "$(req eth_getLogs '[{"fromBlock":"0x0","toBlock":"0xffffffffffff"}]')")
