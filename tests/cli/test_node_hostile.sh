@@ -57,6 +57,7 @@ verdict() {
   local what=$1 resp=$2 code=$3 msg=${4-} got_code got_msg dead
   got_code=$(jq -r '.error.code' <<<"$resp" 2>/dev/null)
   got_msg=$(jq -r '.error.message' <<<"$resp" 2>/dev/null)
+  # shellcheck disable=SC2053 # the wanted message is a glob
   if [ "$got_code" != "$code" ]; then bad "$what: code '$got_code', want $code; response: ${resp:0:300}"
   elif [ -n "$msg" ] && [[ $got_msg != $msg ]]; then bad "$what: message '$got_msg', want '$msg'"
   elif ! dead=$(alive); then bad "$what: $dead"
