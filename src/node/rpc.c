@@ -94,10 +94,11 @@ static json_t *answer(braid_rpc *rpc, const json_t *req) {
     const json_t *id = json_object_get(req, "id"), *version = json_object_get(req, "jsonrpc"),
                  *method = json_object_get(req, "method"), *params = json_object_get(req, "params");
     if (id && !valid_id(id)) return error_response(NULL, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL);
+    /* without an id too: only a valid request is a notification, an invalid one is answered (id null) */
     if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0 ||
         !json_is_string(method) ||
         (params && !json_is_array(params) && !json_is_object(params) && !json_is_null(params)))
-        return id ? error_response(id, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL) : NULL;
+        return error_response(id, BRAID_RPC_INVALID_REQUEST, "invalid request", NULL);
     if (json_is_null(params)) params = NULL;
     const char *name = json_string_value(method);
     const rpc_entry *e = slot_of(rpc, name);

@@ -105,6 +105,13 @@ int main(void) {
     r = send_body("{\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"test_echo\"}");
     CHECK(error_code(r) == BRAID_RPC_INVALID_REQUEST && json_integer_value(json_object_get(r, "id")) == 3);
     json_decref(r);
+    /* an invalid request without an id is no notification: answered, with id null */
+    r = send_body("{\"jsonrpc\":\"1.0\",\"method\":\"test_echo\"}");
+    CHECK(error_code(r) == BRAID_RPC_INVALID_REQUEST && json_is_null(json_object_get(r, "id")));
+    json_decref(r);
+    r = send_body("{\"jsonrpc\":\"2.0\",\"params\":[]}");
+    CHECK(error_code(r) == BRAID_RPC_INVALID_REQUEST && json_is_null(json_object_get(r, "id")));
+    json_decref(r);
     r = send_body("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":5}");
     CHECK(error_code(r) == BRAID_RPC_INVALID_REQUEST);
     json_decref(r);
