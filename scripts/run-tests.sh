@@ -36,6 +36,12 @@ unit_tests() {
   return $rc
 }
 
+# The client suites and the hostile-input suite sign transactions with npm packages (tests/clients).
+if [ ! -d tests/clients/node_modules/ethers ]; then
+  echo "installing the npm packages of tests/clients"
+  (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || echo "npm ci failed: the suites that need it will fail"
+fi
+
 for b in build build-asan; do
   suffix=""
   [ "$b" = build-asan ] && suffix=" (asan+ubsan)"
@@ -46,6 +52,7 @@ for b in build build-asan; do
   tally "bench: all workloads, bad options$suffix" tests/cli/test_bench_cli.sh "$b/braid"
   tally "evmbench: format, checks, bad options$suffix" tests/cli/test_evmbench_cli.sh "$b/braid"
   tally "node: over curl, restart, bad input$suffix" tests/cli/test_node_cli.sh "$b/braid"
+  tally "node: hostile input$suffix" tests/cli/test_node_hostile.sh "$b/braid"
   kills=50
   [ "$b" = build-asan ] && kills=10
   tally "node: $kills SIGKILLs under load$suffix" tests/cli/test_node_crash.sh "$b/braid" "$kills"

@@ -6,7 +6,7 @@
 # log must hold no sanitizer report.
 # Usage: test_node_hostile.sh BRAID
 # The raw transactions are signed at test time with the npm package ethers, found through ETHERS_FROM (a
-# folder with a package.json whose node_modules holds ethers), else tests/clients, else /work/main/tests/clients;
+# folder with a package.json whose node_modules holds ethers), else tests/clients (npm ci there first);
 # without node and ethers those cases are skipped, and said so.
 set -u
 shopt -s extglob
@@ -225,7 +225,7 @@ verdict "100,000 unclosed arrays" "$(post_file "$tmp/deep3")" -32700
 
 # ---- raw transactions ----
 ethers_from=
-for d in "${ETHERS_FROM:-}" "$here/../clients" /work/main/tests/clients; do
+for d in "${ETHERS_FROM:-}" "$here/../clients"; do
   [ -n "$d" ] && [ -f "$d/package.json" ] && [ -d "$d/node_modules/ethers" ] && { ethers_from=$(cd "$d" && pwd); break; }
 done
 cat >"$tmp/sign.cjs" <<'EOF'
@@ -250,7 +250,7 @@ for (const t of JSON.parse(process.argv[3])) {
 }
 EOF
 if [ -z "$ethers_from" ] || ! command -v node >/dev/null; then
-  echo "SKIP the raw transaction cases: no node, or no ethers (set ETHERS_FROM)"
+  bad "the raw transaction cases need node and ethers: run npm ci in tests/clients (or set ETHERS_FROM)"
 else
   specs='[{"nonce":0},
     {"nonce":1,"chainId":1},
