@@ -3,7 +3,7 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config
+pkgs=(build-essential cmake pkg-config clang
       libsecp256k1-dev libssl-dev libgmp-dev liblmdb-dev libjansson-dev libmicrohttpd-dev libzstd-dev)
 
 missing=()

@@ -53,6 +53,9 @@ void braid_buf_reserve(braid_buf *b, size_t cap) {
 
 uint8_t *braid_buf_extend(braid_buf *b, size_t n) {
     braid_buf_reserve(b, b->len + n);
+    /* Extending a never-allocated buffer by 0 (decoding "0x", say) leaves data NULL: nothing to point
+     * into, and NULL + 0 is undefined. */
+    if (!b->data) return NULL;
     uint8_t *p = b->data + b->len;
     b->len += n;
     return p;

@@ -57,7 +57,7 @@ void braid_blake2f_compress_portable(uint64_t h[8], const uint64_t m[16], const 
     uint64_t v14 = final ? ~blake2b_iv[6] : blake2b_iv[6], v15 = blake2b_iv[7];
 
     const uint64_t *x = sched[0];
-    const uint64_t *const end = sched[10];
+    const uint64_t *const end = (const uint64_t *)(sched + 10); /* one past the last round (clang -Warray-bounds reads sched[10] as an access) */
     for (uint32_t i = 0; i < rounds; i++) {
         G(v0, v4, v8, v12, x[0], x[1]);
         G(v1, v5, v9, v13, x[2], x[3]);
@@ -143,7 +143,7 @@ __attribute__((target("avx2"))) void braid_blake2f_compress_avx2(uint64_t h[8], 
                                  _mm256_set_epi64x(0, final ? -1 : 0, (long long)t[1], (long long)t[0]));
 
     const __m256i *x = sched[0];
-    const __m256i *const end = sched[10];
+    const __m256i *const end = (const __m256i *)(sched + 10); /* one past the last round, as above */
     for (uint32_t i = 0; i < rounds; i++) {
         AVX_G(a, b, c, d, x[0], x[1]);
         /* a = (v3, v0, v1, v2), c = (v9, v10, v11, v8), d = (v14, v15, v12, v13) */

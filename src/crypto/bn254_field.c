@@ -157,10 +157,24 @@ static inline __attribute__((always_inline)) void mont_mul_adx(fp *r, const fp *
 #undef CIOS_ROUND
 #endif
 
+#if defined(BRAID_BN254_X86_ASM) && defined(__clang__)
+/* clang's __builtin_cpu_supports does not know "adx" (before clang 16), so under clang (the fuzz
+ * build) CPUID leaf 7 is read once before main instead: EBX bit 8 is BMI2, bit 19 ADX. */
+#include <cpuid.h>
+static bool bn254_adx_usable;
+__attribute__((constructor)) static void bn254_detect_adx(void) {
+    unsigned a, b = 0, c, d;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) bn254_adx_usable = (b >> 8 & 1) && (b >> 19 & 1);
+}
+#define BN254_ADX_USABLE() bn254_adx_usable
+#else
+#define BN254_ADX_USABLE() (__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx"))
+#endif
+
 static inline void mont_mul(fp *r, const fp *a, const fp *b) {
 #ifdef BRAID_BN254_X86_ASM
     /* __builtin_cpu_supports reads a table libgcc fills before main: a load and a predictable branch. */
-    if (__builtin_expect(__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx"), 1)) {
+    if (__builtin_expect(BN254_ADX_USABLE(), 1)) {
         mont_mul_adx(r, a, b);
         return;
     }

@@ -324,7 +324,8 @@ static int commit_receipts(braid_executor *ex, braid_block_result *out) {
             /* the slot's logs have their data at successive offsets of its log_data */
             size_t off = 0;
             for (size_t k = 0; k < slot->n_logs; k++) {
-                slot->logs[k].data = slot->log_data.data + off;
+                /* no buffer when every log is empty, and NULL + 0 is undefined */
+                slot->logs[k].data = slot->logs[k].data_len ? slot->log_data.data + off : NULL;
                 off += slot->logs[k].data_len;
             }
             block_set_logs(out, r, slot->logs, slot->n_logs);

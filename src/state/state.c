@@ -476,7 +476,8 @@ const braid_log *braid_state_logs(const braid_state *s) {
         v->address = l->address;
         v->n_topics = l->n_topics;
         memcpy(v->topics, l->topics, sizeof v->topics);
-        v->data = s->log_data.data + l->data_off;
+        /* log_data has no buffer yet when every log so far is empty, and NULL + 0 is undefined */
+        v->data = l->data_len ? s->log_data.data + l->data_off : NULL;
         v->data_len = l->data_len;
     }
     return m->log_views;

@@ -1,0 +1,130 @@
+/* Oracle: the parallel executor gives exactly the sequential results. The input is contract code and
+ * calldata (byte 0: the code length, then the code, then the calldata); the code is installed at two
+ * addresses that call-heavy code can reach (0x03..00, 0x03..01, both also reachable through the
+ * calldata), and two blocks run on fresh states: one transaction into the contract, then four from
+ * different senders (values and the last calldata byte varied, so runs diverge and conflict on the
+ * contract's storage). Each block is executed with braid_block_execute and with braid_executor_execute
+ * at 4 threads (forced onto the parallel path); gas, errors, every receipt and log, bloom, receipts root
+ * and state root must agree, and neither may crash, leak or trip a sanitizer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "braid/braid_block.h"
+#include "braid/braid_parallel.h"
+
+static braid_address numbered(uint8_t kind, uint32_t i) {
+    braid_address a = {{0}};
+    a.b[0] = kind;
+    a.b[19] = (uint8_t)i;
+    return a;
+}
+
+enum { SENDERS = 4, MAX_TXS = 4 };
+
+static void build_pre(braid_state *s, const uint8_t *code, size_t code_len) {
+    braid_u256 rich = braid_u256_from_u64(1000000000000000000ull);
+    for (uint32_t i = 0; i < SENDERS; i++) {
+        braid_address a = numbered(1, i);
+        braid_state_put_account(s, &a, 0, rich, braid_code_empty());
+    }
+    for (uint32_t i = 0; i < 2; i++) {
+        braid_address a = numbered(3, i);
+        braid_state_put_account(s, &a, 1, braid_u256_from_u64(1000),
+                                braid_code_cache_get(braid_state_codes(s), code, code_len));
+    }
+}
+
+static bool same_results(const braid_block_result *a, const braid_block_result *b) {
+    if (a->error != b->error || a->gas_used != b->gas_used || a->n_receipts != b->n_receipts ||
+        memcmp(a->bloom, b->bloom, sizeof a->bloom) || !braid_hash_eq(&a->receipts_root, &b->receipts_root) ||
+        !braid_hash_eq(&a->state_root, &b->state_root))
+        return false;
+    for (size_t i = 0; i < a->n_receipts; i++) {
+        const braid_receipt *x = &a->receipts[i], *y = &b->receipts[i];
+        if (x->success != y->success || x->cumulative_gas != y->cumulative_gas || x->gas_used != y->gas_used ||
+            x->n_logs != y->n_logs || memcmp(x->bloom, y->bloom, sizeof x->bloom))
+            return false;
+        for (size_t k = 0; k < x->n_logs; k++)
+            if (!braid_address_eq(&x->logs[k].address, &y->logs[k].address) ||
+                x->logs[k].n_topics != y->logs[k].n_topics || x->logs[k].data_len != y->logs[k].data_len ||
+                (x->logs[k].data_len && memcmp(x->logs[k].data, y->logs[k].data, x->logs[k].data_len)))
+                return false;
+    }
+    return true;
+}
+
+static braid_executor *ex;
+static braid_vm *vm;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    setenv("BRAID_STM_MIN_TXS", "1", 1); /* small blocks would otherwise run sequentially */
+    ex = braid_executor_create(4);
+    vm = braid_vm_create();
+    return 0;
+}
+
+static void run_block(size_t n, const uint8_t *code, size_t code_len, const uint8_t *cd, size_t cd_len) {
+    braid_code_cache *codes = braid_code_cache_create();
+    braid_state *seq = braid_state_create(codes, NULL), *par = braid_state_create(codes, NULL);
+    build_pre(seq, code, code_len);
+    build_pre(par, code, code_len);
+    braid_chain_config cfg;
+    braid_chain_single_fork(&cfg, BRAID_FORK_CANCUN);
+
+    braid_block b;
+    memset(&b, 0, sizeof b);
+    b.header.number = 1;
+    b.header.timestamp = 1000;
+    b.header.gas_limit = 30000000;
+    b.header.coinbase = numbered(4, 0);
+    b.header.has_base_fee = true;
+    b.header.base_fee = braid_u256_from_u64(7);
+    braid_signed_tx txs[MAX_TXS];
+    memset(txs, 0, sizeof txs);
+    uint8_t *data = malloc(n * (cd_len + 1));
+    b.txs = txs;
+    b.n_txs = n;
+    for (size_t i = 0; i < n; i++) {
+        braid_tx *t = &txs[i].tx;
+        t->type = BRAID_TX_DYNAMIC_FEE;
+        t->sender = numbered(1, (uint32_t)i);
+        t->nonce = 0;
+        t->gas_limit = 100000; /* bounds loops: a run costs at most this many cheap steps */
+        t->max_fee_per_gas = braid_u256_from_u64(100);
+        t->max_priority_fee_per_gas = braid_u256_from_u64(i);
+        t->value = braid_u256_from_u64(i * 3);
+        t->to = numbered(3, (uint32_t)(i & 1));
+        uint8_t *d = data + i * (cd_len + 1);
+        memcpy(d, cd, cd_len);
+        d[cd_len] = (uint8_t)i;
+        t->data = d;
+        t->data_len = cd_len + (i > 0); /* the first transaction gets the calldata as given */
+    }
+
+    braid_block_options opt = {.compute_state_root = true};
+    braid_block_result rs, rp;
+    memset(&rs, 0, sizeof rs);
+    memset(&rp, 0, sizeof rp);
+    int a = braid_block_execute(vm, seq, &cfg, &b, NULL, &opt, &rs);
+    int c = braid_executor_execute(ex, par, &cfg, &b, NULL, &opt, &rp, NULL);
+    if (a != c || !same_results(&rs, &rp)) abort();
+    braid_block_result_free(&rs);
+    braid_block_result_free(&rp);
+    free(data);
+    braid_state_destroy(seq);
+    braid_state_destroy(par);
+    braid_code_cache_destroy(codes);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size) {
+    if (size == 0) return 0;
+    size_t code_len = in[0];
+    if (code_len > size - 1) code_len = size - 1;
+    const uint8_t *code = in + 1, *cd = in + 1 + code_len;
+    size_t cd_len = size - 1 - code_len;
+    if (cd_len > 1024) cd_len = 1024;
+    run_block(1, code, code_len, cd, cd_len);
+    run_block(MAX_TXS, code, code_len, cd, cd_len);
+    return 0;
+}
