@@ -31,7 +31,7 @@ cmake --build "$build" -j2 --target "${bins[@]}" >/dev/null || {
   exit 1
 }
 
-failed=0
+failed=0 failures=0
 for t in "${targets[@]}"; do
   work=$build/fuzz-work/$t
   rm -rf "$work"
@@ -46,6 +46,7 @@ for t in "${targets[@]}"; do
   [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   if [ $rc -ne 0 ]; then
     failed=1
+    failures=$((failures + 1))
     echo "fuzz_$t: FAILED after ${execs:-?} execs (exit $rc); log: $log"
     grep -E '^(==[0-9]+==ERROR|SUMMARY)' "$log" | head -3
     grep -E 'Test unit written to' "$log" | sed 's/^.*Test unit written to /  crashing input: /'
@@ -53,4 +54,5 @@ for t in "${targets[@]}"; do
     echo "fuzz_$t: ${execs:-?} execs in ${seconds}s, no crash (corpus $(ls "$work/corpus" | wc -l) inputs)"
   fi
 done
+echo "$((${#targets[@]} - failures)) passed, $failures failed"
 exit $failed

@@ -96,6 +96,10 @@ clients() {
 tally "node: ethers, viem, cast" clients
 
 
+# Every libFuzzer target for 30 s from its seed corpus (clang build with ASan+UBSan in build-fuzz); longer
+# runs are in docs/HARDENING.md.
+tally "fuzz smoke, 30 s per target" scripts/fuzz.sh all 30
+
 # The bench's workloads under TSan through both parallel paths: Block-STM, and execution in order
 # with the other workers hashing and making keccak hints. The bench exits 1 when results differ.
 tsan_bench() {
