@@ -81,6 +81,8 @@ tsan_http() {
 }
 tally "JSON-RPC over HTTP (tsan)" tsan_http
 tally "node: over curl, restart (tsan)" tests/cli/test_node_cli.sh build-tsan/braid
+tally "node: soak, 4 submitting and 2 querying clients (tsan)" tests/cli/test_node_soak.sh build-tsan/braid 15
+tally "node: soak, 4 submitting and 2 querying clients" tests/cli/test_node_soak.sh build/braid 30
 
 # Real clients (ethers, viem, Foundry's cast; installed from npm on first run) against a dev node.
 clients() {

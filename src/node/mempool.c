@@ -255,13 +255,18 @@ void braid_mempool_prune(braid_mempool *p, const braid_mempool_head *h) {
     reindex(p);
 }
 
-/* Executable run of a sender: how many of its transactions follow its account nonce without a gap. */
-static size_t executable(const pool_sender *s, uint64_t nonce) {
-    size_t k = 0;
-    while (k < s->n && s->txs[k].tx.nonce == nonce + k)
+/* Executable run of a sender: how many of its transactions follow its account nonce without a gap,
+ * from *first on. Transactions below the nonce are skipped: a block may have taken them and the pool not
+ * yet been pruned (readers see the new head as soon as it commits). */
+static size_t executable_at(const pool_sender *s, uint64_t nonce, size_t *first) {
+    size_t start = nonce_pos(s, nonce), k = 0;
+    while (start + k < s->n && s->txs[start + k].tx.nonce == nonce + k)
         k++;
+    if (first) *first = start;
     return k;
 }
+
+static size_t executable(const pool_sender *s, uint64_t nonce) { return executable_at(s, nonce, NULL); }
 
 void braid_mempool_counts(const braid_mempool *p, const braid_mempool_head *h, size_t *pending,
                           size_t *queued) {
@@ -329,9 +334,10 @@ size_t braid_mempool_select(braid_mempool *p, const braid_mempool_head *h, uint6
     size_t n = 0, taken = 0;
     for (size_t i = 0; i < p->n_senders; i++) {
         pool_sender *s = &p->senders[i];
-        size_t run = executable(s, h->nonce(h->ctx, &s->addr));
-        if (run && !braid_u256_lt(fee_cap(&s->txs[0].tx), h->base_fee))
-            heap[n++] = (head_item){s, 0, run, effective_tip(&s->txs[0].tx, h->base_fee)};
+        size_t first;
+        size_t run = executable_at(s, h->nonce(h->ctx, &s->addr), &first);
+        if (run && !braid_u256_lt(fee_cap(&s->txs[first].tx), h->base_fee))
+            heap[n++] = (head_item){s, first, first + run, effective_tip(&s->txs[first].tx, h->base_fee)};
     }
     for (size_t i = n; i-- > 0;)
         sift_down(heap, n, i);

@@ -37,6 +37,18 @@ static json_t *eth_accounts(void *ctx, const json_t *params, braid_rpc_error *er
     return out;
 }
 
+/* Into the pool, with the pool lock held and the sender known: on success the pool owns the transaction. */
+static int pool_add_locked(braid_node *n, braid_signed_tx *stx, char *msg, size_t msg_len) {
+    braid_store_txn *t = braid_store_begin_read(n->store);
+    braid_mempool_head ph;
+    node_pool_head(n, &n->head, t, &ph);
+    int rc = braid_mempool_add(n->pool, stx, &ph, msg, msg_len);
+    braid_store_abort(t);
+    if (rc == 0) n->submitted++;
+    if (rc == 0 && n->automine) pthread_cond_broadcast(&n->pool_cond);
+    return rc;
+}
+
 /* Into the pool: the signature checked under the next block's rules, then the pool's own checks. */
 static json_t *submit(braid_node *n, braid_signed_tx *stx, braid_rpc_error *err) {
     char msg[256];
@@ -49,13 +61,7 @@ static json_t *submit(braid_node *n, braid_signed_tx *stx, braid_rpc_error *err)
     }
     braid_hash hash = stx->hash;
     pthread_mutex_lock(&n->pool_lock);
-    braid_store_txn *t = braid_store_begin_read(n->store);
-    braid_mempool_head ph;
-    node_pool_head(n, &n->head, t, &ph);
-    int rc = braid_mempool_add(n->pool, stx, &ph, msg, sizeof msg);
-    braid_store_abort(t);
-    if (rc == 0) n->submitted++;
-    if (rc == 0 && n->automine) pthread_cond_broadcast(&n->pool_cond);
+    int rc = pool_add_locked(n, stx, msg, sizeof msg);
     pthread_mutex_unlock(&n->pool_lock);
     if (rc != 0) {
         braid_signed_tx_free(stx);
@@ -121,17 +127,6 @@ static json_t *eth_sendTransaction(void *ctx, const json_t *params, braid_rpc_er
         t->max_fee_per_gas = a.has_max_fee_per_gas ? a.max_fee_per_gas
                                                     : braid_u256_add(braid_u256_add(base, base), t->max_priority_fee_per_gas);
     }
-    if (a.has_nonce) {
-        t->nonce = a.nonce;
-    } else {
-        braid_store_txn *rt = braid_store_begin_read(n->store);
-        braid_store_account acc;
-        uint64_t nonce = rt && braid_store_get_account(rt, &a.from, &acc) ? acc.nonce : 0;
-        braid_store_abort(rt);
-        pthread_mutex_lock(&n->pool_lock);
-        t->nonce = braid_mempool_next_nonce(n->pool, &a.from, nonce);
-        pthread_mutex_unlock(&n->pool_lock);
-    }
     if (a.has_gas) {
         t->gas_limit = a.gas;
     } else {
@@ -140,20 +135,33 @@ static json_t *eth_sendTransaction(void *ctx, const json_t *params, braid_rpc_er
         rpcj_parse_u64(est, 0, &t->gas_limit, err);
         json_decref(est);
     }
+    /* The next nonce is taken and the transaction pooled under one hold of the pool lock: two requests
+     * from one account at once (a batch is answered on several threads) must not get the same nonce. */
     char msg[256];
-    if (braid_signed_tx_sign(&stx, n->dev_key[k], msg, sizeof msg) != 0) {
-        braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "%s", msg);
-        goto done;
+    pthread_mutex_lock(&n->pool_lock);
+    if (a.has_nonce) {
+        t->nonce = a.nonce;
+    } else {
+        braid_store_txn *rt = braid_store_begin_read(n->store);
+        braid_store_account acc;
+        uint64_t nonce = rt && braid_store_get_account(rt, &a.from, &acc) ? acc.nonce : 0;
+        braid_store_abort(rt);
+        t->nonce = braid_mempool_next_nonce(n->pool, &a.from, nonce);
     }
-    /* The signed copy owns nothing of `a`: re-decode it so that the pool holds its own memory. */
+    int rc = braid_signed_tx_sign(&stx, n->dev_key[k], msg, sizeof msg);
+    /* The signed copy borrows from `a`: the pool gets a decoded copy that owns its memory. */
     braid_signed_tx own;
-    int rc = braid_signed_tx_decode(stx.encoded, stx.encoded_len, &own, msg, sizeof msg);
+    if (rc == 0) rc = braid_signed_tx_decode(stx.encoded, stx.encoded_len, &own, msg, sizeof msg);
     braid_signed_tx_free(&stx);
-    if (rc != 0) {
-        braid_rpc_fail(err, BRAID_RPC_INTERNAL_ERROR, "%s", msg);
-        goto done;
+    if (rc == 0) {
+        own.tx.sender = a.from;
+        braid_hash hash = own.hash;
+        rc = pool_add_locked(n, &own, msg, sizeof msg);
+        if (rc == 0) out = rpcj_hash(&hash);
+        else braid_signed_tx_free(&own);
     }
-    out = submit(n, &own, err);
+    pthread_mutex_unlock(&n->pool_lock);
+    if (rc != 0) braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "%s", msg);
 done:
     rpcj_call_args_free(&a);
     return out;

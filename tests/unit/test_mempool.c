@@ -124,6 +124,17 @@ int main(void) {
     braid_mempool_counts(pool, &head, &pending, &queued);
     CHECK(pending + queued == 6);
 
+    /* Between a block's commit and the prune, the head already says sender 0 is at nonce 6 while the pool
+     * still holds its nonce 5: the pending nonce and the selection start after the stale one. */
+    nonces[0] = 6;
+    CHECK(braid_mempool_next_nonce(pool, &addrs[0], 6) == 7);
+    const braid_signed_tx *sel[8];
+    size_t n_sel = braid_mempool_select(pool, &head, 30000000, sel, 8);
+    bool stale_taken = false;
+    for (size_t i = 0; i < n_sel; i++)
+        stale_taken |= braid_address_eq(&sel[i]->tx.sender, &addrs[0]) && sel[i]->tx.nonce < 6;
+    CHECK(n_sel > 0 && !stale_taken);
+
     /* a block took sender 0's nonces 5 and 6: they leave */
     nonces[0] = 7;
     braid_mempool_prune(pool, &head);
