@@ -41,9 +41,14 @@ for t in 2 4; do
   [ $rc -eq 0 ] && [ "$(grep -o '"identical":true' "$tmp/seq.json" | wc -l)" -eq 6 ] && ok || bad "pipelined sequential path at $t threads: rc=$rc $(cat "$tmp/err")"
 done
 # ...and the hints reach the executing worker: one helper on its own core has a thousand transactions'
-# time to get ahead (how many it makes depends on timing; test_keccak_hints checks their content).
-BRAID_STM_OFF=1 "$braid" bench --workload erc20 --txs 1000 --runs 2 --threads 2 --json >"$tmp/seq.json" 2>"$tmp/err"
-grep -q '"hinted":[1-9]' "$tmp/seq.json" && ok || bad "no keccak hints used for erc20: $(cat "$tmp/seq.json" "$tmp/err")"
+# time to get ahead (how many it makes depends on timing; test_keccak_hints checks their content). On a
+# machine busy with other work the helper may not be scheduled in time for one block: up to five tries.
+hinted=no
+for _ in 1 2 3 4 5; do
+  BRAID_STM_OFF=1 "$braid" bench --workload erc20 --txs 1000 --runs 2 --threads 2 --json >"$tmp/seq.json" 2>"$tmp/err"
+  grep -q '"hinted":[1-9]' "$tmp/seq.json" && { hinted=yes; break; }
+done
+[ $hinted = yes ] && ok || bad "no keccak hints used for erc20 in five tries: $(cat "$tmp/seq.json" "$tmp/err")"
 
 # text output and --report
 out=$("$braid" bench --workload erc20 --txs 50 --runs 2 --threads 2 --report "$tmp/report" 2>&1)
