@@ -36,6 +36,8 @@ typedef struct braid_node_options {
     const char *http_api;     /* comma-separated namespaces served ("eth,net,web3"); NULL: all of them
                                  (eth, net, web3, debug, evm, anvil, hardhat) */
     double http_rate;         /* HTTP requests per second per client address; 0: no limit */
+    size_t http_max_body;     /* bytes of one HTTP request body; 0: 5 MiB */
+    uint64_t logs_range;      /* blocks one eth_getLogs may span; 0: 100,000 */
     uint64_t rpc_gas_cap;     /* most gas one eth_call or eth_estimateGas may use; 0: 50,000,000 */
     FILE *log;                /* NULL: stderr */
 } braid_node_options;

@@ -29,6 +29,8 @@ static void usage(FILE *out) {
             "                        debug, evm, anvil, hardhat); e.g. eth,net,web3 leaves out the dev methods\n"
             "  --http.rate N         HTTP requests per second per client address (a batch counts once; over it:\n"
             "                        HTTP 429, JSON-RPC error -32005); default: no limit\n"
+            "  --http.maxbody N      bytes of one request body (default 5242880; HTTP 413 beyond)\n"
+            "  --rpc.logsrange N     blocks one eth_getLogs may span (default 100000)\n"
             "  --rpc.gascap N        most gas one eth_call or eth_estimateGas may use (default 50000000)\n"
             "  --block-time MS       seal a block every MS milliseconds when transactions are pending\n"
             "                        (default 1000; 0: automine, one block per transaction)\n"
@@ -83,6 +85,12 @@ int cmd_node(int argc, char **argv) {
         } else if (strcmp(a, "--http.rate") == 0) {
             if (cli_parse_uint("node", a, v, 1, 1000000, &n)) return 2;
             o.http_rate = (double)n;
+        } else if (strcmp(a, "--http.maxbody") == 0) {
+            if (cli_parse_uint("node", a, v, 1024, (uint64_t)1 << 32, &n)) return 2;
+            o.http_max_body = (size_t)n;
+        } else if (strcmp(a, "--rpc.logsrange") == 0) {
+            if (cli_parse_uint("node", a, v, 1, UINT64_MAX / 2, &n)) return 2;
+            o.logs_range = n;
         } else if (strcmp(a, "--rpc.gascap") == 0) {
             if (cli_parse_uint("node", a, v, 21000, UINT64_MAX / 2, &n)) return 2;
             o.rpc_gas_cap = n;

@@ -649,7 +649,8 @@ braid_node *braid_node_start(const braid_node_options *opt, char *err, size_t er
     node_rpc_register_eth(n);
     node_rpc_register_dev(n);
     braid_http_options ho = {
-        .addr = opt->http_addr, .port = opt->http_port, .cors = opt->cors, .threads = 4, .rate_limit = opt->http_rate};
+        .addr = opt->http_addr, .port = opt->http_port, .cors = opt->cors, .threads = 4, .rate_limit = opt->http_rate,
+        .max_body = opt->http_max_body};
     n->http = braid_http_start(&ho, n->rpc, err, err_len);
     if (!n->http) goto fail;
     node_log(n, "chain id %" PRIu64 ", head block %" PRIu64 ", %u executor threads, %s", n->cfg.chain_id.w[0],

@@ -8,7 +8,6 @@
 #include "braid/braid_keccak.h"
 #include "rpc_common.h"
 
-#define MAX_LOG_RANGE 100000 /* blocks one eth_getLogs may span */
 #define MAX_LOGS 100000      /* logs one answer may hold */
 #define FILTER_TIMEOUT_S 300 /* filters not polled for this long are dropped, as geth does */
 
@@ -165,9 +164,10 @@ static json_t *filter_logs(braid_node *n, const rpcj_log_filter *f, uint64_t fro
             if (f->has_from && f->has_to) return braid_rpc_fail(err, BRAID_RPC_INVALID_PARAMS, "invalid block range params");
             return json_array();
         }
-        if (to - from >= MAX_LOG_RANGE) {
+        uint64_t max_range = n->opt.logs_range ? n->opt.logs_range : 100000;
+        if (to - from >= max_range) {
             node_read_end(&r);
-            return braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "block range greater than %d max", MAX_LOG_RANGE);
+            return braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "block range greater than %" PRIu64 " max", max_range);
         }
     }
     json_t *out = json_array();

@@ -164,6 +164,15 @@ check "anvil left out" "$(rpc anvil_setBalance "[\"$acc1\",\"0x1\"]" | jq -r .er
 check "endless loop stops at the gas cap" "$(rpc eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]" | jq -r .error.message)" "out of gas"
 stop
 
+# Configurable limits: a small body limit and log range.
+start --dev --http.maxbody 2048 --rpc.logsrange 10 || exit 1
+big=$(printf '"0x%04000d"' 0)
+check "body over --http.maxbody" "$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[{\"data\":$big}]}" "$url")" 413
+for _ in $(seq 1 11); do rpc evm_mine '[]' >/dev/null; done
+check "log range over --rpc.logsrange" "$(rpc eth_getLogs '[{"fromBlock":"0x0","toBlock":"0xb"}]' | jq -r .error.message)" "block range greater than 10 max"
+check "log range within --rpc.logsrange" "$(result eth_getLogs '[{"fromBlock":"0x2","toBlock":"0xb"}]' | jq -r type)" array
+stop
+
 # A per-client request rate: a burst past it is refused with 429 and -32005, and the budget comes back.
 start --dev --http.rate 5 || exit 1
 codes=$(for _ in $(seq 1 12); do rpc eth_chainId '[]' | jq -r '.error.code // "ok"'; done | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
