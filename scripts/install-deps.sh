@@ -11,6 +11,10 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
+# The client tests and the hostile-input suite run on Node.js with npm packages: Debian's nodejs and npm
+# when the machine has no node of its own (one from elsewhere, e.g. NodeSource's, is kept as it is).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#pkgs[@]} packages present"
   exit 0
