@@ -12,6 +12,7 @@
 
 #include "braid/braid_block.h"
 #include "braid/braid_parallel.h"
+#include "../tests/unit/same_results.h"
 
 static braid_address numbered(uint8_t kind, uint32_t i) {
     braid_address a = {{0}};
@@ -33,25 +34,6 @@ static void build_pre(braid_state *s, const uint8_t *code, size_t code_len) {
         braid_state_put_account(s, &a, 1, braid_u256_from_u64(1000),
                                 braid_code_cache_get(braid_state_codes(s), code, code_len));
     }
-}
-
-static bool same_results(const braid_block_result *a, const braid_block_result *b) {
-    if (a->error != b->error || a->gas_used != b->gas_used || a->n_receipts != b->n_receipts ||
-        memcmp(a->bloom, b->bloom, sizeof a->bloom) || !braid_hash_eq(&a->receipts_root, &b->receipts_root) ||
-        !braid_hash_eq(&a->state_root, &b->state_root))
-        return false;
-    for (size_t i = 0; i < a->n_receipts; i++) {
-        const braid_receipt *x = &a->receipts[i], *y = &b->receipts[i];
-        if (x->success != y->success || x->cumulative_gas != y->cumulative_gas || x->gas_used != y->gas_used ||
-            x->n_logs != y->n_logs || memcmp(x->bloom, y->bloom, sizeof x->bloom))
-            return false;
-        for (size_t k = 0; k < x->n_logs; k++)
-            if (!braid_address_eq(&x->logs[k].address, &y->logs[k].address) ||
-                x->logs[k].n_topics != y->logs[k].n_topics || x->logs[k].data_len != y->logs[k].data_len ||
-                (x->logs[k].data_len && memcmp(x->logs[k].data, y->logs[k].data, x->logs[k].data_len)))
-                return false;
-    }
-    return true;
 }
 
 static braid_executor *ex;

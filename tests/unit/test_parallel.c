@@ -10,6 +10,7 @@
 #include "braid/braid_json.h"
 #include "braid/braid_parallel.h"
 #include "fixture_walk.h"
+#include "same_results.h"
 #include "test_util.h"
 
 typedef struct history {
@@ -51,24 +52,6 @@ static int load_accounts(const json_t *accounts, braid_state *s) {
     }
     braid_buf_free(&code);
     return 0;
-}
-
-static bool same_results(const braid_block_result *a, const braid_block_result *b) {
-    if (a->error != b->error || a->gas_used != b->gas_used || a->n_receipts != b->n_receipts ||
-        memcmp(a->bloom, b->bloom, sizeof a->bloom) || !braid_hash_eq(&a->receipts_root, &b->receipts_root) ||
-        !braid_hash_eq(&a->state_root, &b->state_root))
-        return false;
-    for (size_t i = 0; i < a->n_receipts; i++) {
-        const braid_receipt *x = &a->receipts[i], *y = &b->receipts[i];
-        if (x->success != y->success || x->cumulative_gas != y->cumulative_gas || x->gas_used != y->gas_used ||
-            x->n_logs != y->n_logs || memcmp(x->bloom, y->bloom, sizeof x->bloom))
-            return false;
-        for (size_t k = 0; k < x->n_logs; k++)
-            if (!braid_address_eq(&x->logs[k].address, &y->logs[k].address) || x->logs[k].n_topics != y->logs[k].n_topics ||
-                x->logs[k].data_len != y->logs[k].data_len || memcmp(x->logs[k].data, y->logs[k].data, x->logs[k].data_len))
-                return false;
-    }
-    return true;
 }
 
 static size_t blocks_compared, blocks_parallel;
