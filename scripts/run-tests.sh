@@ -59,6 +59,8 @@ for b in build build-asan; do
   tally "GeneralStateTests$suffix" "$b/braid" statetest "$SHARED/GeneralStateTests"
   tally "BlockchainTests$suffix" "$b/braid" blocktest "$SHARED/BlockchainTests"
 done
+# eth_call's interpreter loop (the one that reads the clock to stop at a deadline) on every state test.
+tally "GeneralStateTests, bounded loop" build/braid statetest --time-limit 600000 "$SHARED/GeneralStateTests"
 
 # TSan reports races on stderr without failing the checks: any report is a failure.
 tsan_parallel() {

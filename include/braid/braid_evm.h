@@ -148,10 +148,25 @@ void braid_tracer_eip3155_summary(FILE *out, const uint8_t *output, size_t outpu
 
 typedef struct braid_vm braid_vm;
 
+/* The stack a thread that runs the vm needs: 1024 nested calls recurse through the interpreter, and a
+ * sanitizer build's frames are several times larger. Only the pages touched are ever committed. */
+#define BRAID_VM_STACK_SIZE ((size_t)64 << 20)
+
 braid_vm *braid_vm_create(void);
 void braid_vm_destroy(braid_vm *vm);
 /* `tracer` may be NULL; it must outlive its use. */
 void braid_vm_set_tracer(braid_vm *vm, const braid_tracer *tracer);
+
+/* The monotonic clock (CLOCK_MONOTONIC) in nanoseconds: what deadlines are measured on. */
+uint64_t braid_clock_ns(void);
+/* Stops the vm's executions once braid_clock_ns() reaches `deadline_ns`: from then on every frame
+ * fails as out of gas at its next jump, call or start, so a transaction under way unwinds within
+ * microseconds and braid_vm_timed_out says why. For calls served to others (eth_call), whose gas
+ * alone may allow seconds of work. 0, the default, sets none: execution then runs the loop that never
+ * reads the clock. Also clears braid_vm_timed_out. */
+void braid_vm_set_deadline(braid_vm *vm, uint64_t deadline_ns);
+/* Whether the deadline stopped an execution since it was set. */
+bool braid_vm_timed_out(const braid_vm *vm);
 
 /* Binds the vm to a state, fork, block and transaction before executing messages. */
 void braid_vm_begin(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *block,

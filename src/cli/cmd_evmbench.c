@@ -1,4 +1,4 @@
-/* braid evmbench [--repeat N] [--json] [--fork NAME] PATH...
+/* braid evmbench [--repeat N] [--json] [--fork NAME] [--bounded] PATH...
  *
  * Times the interpreter on state-test files (the evm-benchmarks suite: one contract, one call input
  * per case). Every case is first run as a whole transaction and checked against the file's expected
@@ -23,6 +23,7 @@
 typedef struct evmbench_opts {
     unsigned long repeat; /* 0: adaptive */
     bool json;
+    bool bounded; /* time the loop that stops at a deadline (RPC calls), with one an hour away */
 } evmbench_opts;
 
 static void usage(FILE *out) {
@@ -34,7 +35,9 @@ static void usage(FILE *out) {
             "failed\" for the checks.\n\n"
             "  --repeat N    repetitions per case (default: as many as fit in 0.5 s, at least %d)\n"
             "  --json        one JSON object per case and line: name, gas_used, median_ns, min_ns, runs\n"
-            "  --fork NAME   only this fork's cases\n",
+            "  --fork NAME   only this fork's cases\n"
+            "  --bounded     time the interpreter loop that eth_call runs, which reads the clock now and\n"
+            "                then to stop at a deadline (set an hour ahead here), not the block's loop\n",
             MIN_RUNS);
 }
 
@@ -87,6 +90,7 @@ static void time_case(const statetest_case *c, braid_vm *vm, void *arg, fixture_
     braid_tx_env txenv = {.origin = tx->sender, .gas_price = tx->gas_price};
     if (tx->type == BRAID_TX_DYNAMIC_FEE) txenv.gas_price = tx->max_fee_per_gas;
 
+    if (o->bounded) braid_vm_set_deadline(vm, braid_clock_ns() + 3600 * 1000000000ull);
     braid_result first = run_once(vm, state, c, &msg, &txenv); /* warms the caches; not timed */
     size_t cap = o->repeat ? o->repeat : 1024, n = 0;
     double *ns = braid_xmalloc(cap * sizeof *ns), spent = 0;
@@ -99,6 +103,8 @@ static void time_case(const statetest_case *c, braid_vm *vm, void *arg, fixture_
         spent += ns[n++];
         same &= r.status == first.status && r.gas_left == first.gas_left;
     }
+    same &= !braid_vm_timed_out(vm);
+    braid_vm_set_deadline(vm, 0);
     braid_state_destroy(state);
 
     char name[512];
@@ -158,6 +164,8 @@ int cmd_evmbench(int argc, char **argv) {
             o.repeat = (unsigned long)v;
         } else if (strcmp(a, "--json") == 0) {
             o.json = true;
+        } else if (strcmp(a, "--bounded") == 0) {
+            o.bounded = true;
         } else if (strcmp(a, "--fork") == 0 && i + 1 < argc) {
             if (braid_fork_from_name(argv[++i], &st.fork) != 0) {
                 fprintf(stderr, "braid evmbench: unknown fork '%s'\n", argv[i]);

@@ -1,4 +1,5 @@
-/* braid statetest [--fork NAME] [--trace] [--jobs N] [--progress] PATH... */
+/* braid statetest [--fork NAME] [--trace] [--jobs N] [--progress] [--time-limit MS] PATH... */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +16,10 @@ static void usage(FILE *out) {
             "  --fork NAME   run only this fork (Frontier ... Cancun, or the fixtures' names)\n"
             "  --trace       write an EIP-3155 JSON-lines trace to stderr (implies --jobs 1)\n"
             "  --jobs N      worker threads (default: number of cores)\n"
-            "  --progress    show a progress line on stderr\n");
+            "  --progress    show a progress line on stderr\n"
+            "  --time-limit MS\n"
+            "                stop a case's transaction after MS milliseconds (1 to 86400000) and count\n"
+            "                the case failed; by default a case runs as long as its gas allows\n");
 }
 
 static void run_file(const char *path, braid_vm *vm, void *arg, fixture_report *rep) {
@@ -54,6 +58,16 @@ int cmd_statetest(int argc, char **argv) {
             }
         } else if (strcmp(a, "--progress") == 0) {
             run.progress = true;
+        } else if (strcmp(a, "--time-limit") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            unsigned long long ms = strtoull(argv[++i], &end, 10);
+            if (errno || *end || argv[i][0] < '0' || argv[i][0] > '9' || ms < 1 || ms > 86400000ull) {
+                fprintf(stderr, "braid statetest: --time-limit needs milliseconds from 1 to 86400000\n");
+                free(paths);
+                return 2;
+            }
+            opt.time_limit_ms = ms;
         } else if (a[0] == '-') {
             fprintf(stderr, "braid statetest: unknown option '%s'\n", a);
             usage(stderr);

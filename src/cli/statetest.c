@@ -262,7 +262,10 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
 
     braid_tx_error err = BRAID_TX_ERR_TYPE_NOT_SUPPORTED;
     braid_tx_outcome outcome;
+    if (opt->time_limit_ms) braid_vm_set_deadline(vm, braid_clock_ns() + opt->time_limit_ms * 1000000u);
     if (valid) err = braid_tx_apply(vm, state, fork, &env, &tx, env.gas_limit, &outcome);
+    bool timed_out = braid_vm_timed_out(vm);
+    braid_vm_set_deadline(vm, 0);
     if (opt->trace && err == BRAID_TX_VALID)
         braid_tracer_eip3155_summary(opt->trace, outcome.output, outcome.output_len, outcome.gas_used,
                                      outcome.status == BRAID_SUCCESS ? NULL : braid_status_name(outcome.status));
@@ -278,7 +281,11 @@ static const char *run_case(const st_test *t, braid_fork fork, const json_t *pos
 
     const char *why = NULL;
     char got[67], want[67];
-    if (expect_exc && err == BRAID_TX_VALID) {
+    if (timed_out) {
+        snprintf(detail, detail_len, "stopped at the time limit (%llu ms)",
+                 (unsigned long long)opt->time_limit_ms);
+        why = detail;
+    } else if (expect_exc && err == BRAID_TX_VALID) {
         snprintf(detail, detail_len, "expected exception %s, but the transaction was accepted",
                  json_is_string(expect_exc) ? json_string_value(expect_exc) : "?");
         why = detail;

@@ -32,6 +32,7 @@ typedef struct statetest_options {
     bool fork_filter; /* run only `fork` */
     braid_fork fork;
     FILE *trace; /* EIP-3155 trace destination, or NULL */
+    uint64_t time_limit_ms; /* a case's transaction is stopped after this long, and fails; 0: no limit */
     /* Called for every case that passed, on the worker's vm. */
     void (*on_case)(const statetest_case *c, braid_vm *vm, void *arg, fixture_report *rep);
     void *on_case_arg;

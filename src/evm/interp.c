@@ -1,8 +1,10 @@
-/* The interpreter: instruction handlers (interp_loop.inc, compiled twice: plain and traced) and the small
- * helpers they share. Calls, creations and SELFDESTRUCT live in calls.c; SSTORE pricing in sstore.c. */
+/* The interpreter: instruction handlers (interp_loop.inc, compiled three times: plain, bounded by a
+ * deadline, and traced) and the small helpers they share. Calls, creations and SELFDESTRUCT live in
+ * calls.c; SSTORE pricing in sstore.c. */
 #include <stdlib.h>
 
 #include <stdatomic.h>
+#include <time.h>
 
 #include "braid/braid_keccak.h"
 #include "opcodes.h"
@@ -301,16 +303,44 @@ static NOINLINE void trace_frame_end(braid_vm *vm, const braid_message *msg, bra
     if (vm->tracer->frame_end) vm->tracer->frame_end(vm->tracer->ctx, msg->depth + 1, status, gas);
 }
 
+/* Jumps, calls and frame starts between two readings of the clock: a tight loop takes a few nanoseconds
+ * per jump, so the clock (about 20 ns through the vDSO) is read every few tens of microseconds. */
+#define VM_CLOCK_EVERY 4096
+
+uint64_t braid_clock_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static NOINLINE bool vm_past_deadline(braid_vm *vm) {
+    vm->clock_countdown = VM_CLOCK_EVERY;
+    if (!vm->timed_out && vm->deadline_ns && braid_clock_ns() >= vm->deadline_ns) vm->timed_out = true;
+    /* Once past it, every later check looks again, so that every frame stops. */
+    if (vm->timed_out) vm->clock_countdown = 1;
+    return vm->timed_out;
+}
+
 #define TRACING 0
+#define BOUNDED 0
 #define EXECUTE_FN execute_plain
 #include "interp_loop.inc"
+#undef BOUNDED
+#undef EXECUTE_FN
+
+#define BOUNDED 1
+#define EXECUTE_FN execute_bounded
+#include "interp_loop.inc"
 #undef TRACING
+#undef BOUNDED
 #undef EXECUTE_FN
 
 #define TRACING 1
+#define BOUNDED 1
 #define EXECUTE_FN execute_traced
 #include "interp_loop.inc"
 #undef TRACING
+#undef BOUNDED
 #undef EXECUTE_FN
 
 vm_frame *vm_frame_at(braid_vm *vm, int depth) {
@@ -322,7 +352,9 @@ vm_frame *vm_frame_at(braid_vm *vm, int depth) {
 
 braid_result vm_execute(braid_vm *vm, const braid_message *msg, const braid_code *code) {
     vm_frame *frame = vm_frame_at(vm, msg->depth);
-    return vm->tracer ? execute_traced(vm, msg, code, frame) : execute_plain(vm, msg, code, frame);
+    if (UNLIKELY(vm->tracer != NULL)) return execute_traced(vm, msg, code, frame);
+    if (UNLIKELY(vm->deadline_ns != 0)) return execute_bounded(vm, msg, code, frame);
+    return execute_plain(vm, msg, code, frame);
 }
 
 braid_vm *braid_vm_create(void) {
@@ -342,6 +374,14 @@ void braid_vm_destroy(braid_vm *vm) {
 }
 
 void braid_vm_set_tracer(braid_vm *vm, const braid_tracer *tracer) { vm->tracer = tracer; }
+
+void braid_vm_set_deadline(braid_vm *vm, uint64_t deadline_ns) {
+    vm->deadline_ns = deadline_ns;
+    vm->clock_countdown = 1; /* the first frame reads the clock */
+    vm->timed_out = false;
+}
+
+bool braid_vm_timed_out(const braid_vm *vm) { return vm->timed_out; }
 
 void braid_vm_begin(braid_vm *vm, braid_state *state, braid_fork fork, const braid_block_env *block,
                     const braid_tx_env *tx) {

@@ -42,6 +42,11 @@ struct braid_vm {
     const braid_tx_env *tx;
     const int32_t *costs; /* braid_gas_costs[fork] */
     const braid_tracer *tracer;
+    /* braid_vm_set_deadline: 0 for none. The bounded loop reads the clock when the countdown, taken
+     * at every jump, call and frame start, reaches zero. */
+    uint64_t deadline_ns;
+    uint32_t clock_countdown;
+    bool timed_out;
     vm_keccak_memo memo[VM_KECCAK_MEMO];
     braid_keccak_log *keccak_log;
     vm_frame frames[BRAID_MAX_CALL_DEPTH + 1];

@@ -35,6 +35,13 @@ expect "the mismatch is named" "state root" "$tmp/out2.txt"
 grep -q '^swap_math/received' "$tmp/out2.txt" && bad "the failing case was timed" || ok
 expect "the other cases still ran" "2 passed, 1 failed" "$tmp/out2.txt"
 
+# --bounded times the loop eth_call runs: the same cases pass and the same gas is used.
+"$braid" evmbench --repeat 3 --json --bounded "$suite/main/swap_math.json" "$suite/micro/jump_around.json" \
+  >"$tmp/bounded.json" 2>"$tmp/bounded_err.txt"
+[ $? -eq 0 ] && ok || bad "--bounded run failed"
+[ "$(jq -c '[.name, .gas_used]' "$tmp/bounded.json")" == "$(jq -c '[.name, .gas_used]' "$tmp/out.json")" ] && ok ||
+  bad "--bounded: other cases or gas: $(jq -c '[.name, .gas_used]' "$tmp/bounded.json" | tr '\n' ' ')"
+
 printf '{"x": [1' >"$tmp/truncated.json"
 "$braid" evmbench --repeat 1 "$tmp/truncated.json" >"$tmp/out3.txt" 2>&1
 [ $? -eq 1 ] && ok || bad "a truncated file did not fail"

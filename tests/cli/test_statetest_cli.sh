@@ -42,5 +42,25 @@ expect "unknown fork message" "unknown fork 'Nonsense'" "$tmp/out3.txt"
 expect "trace step line" '{"pc":0,"op":96,"gas":"0x5c878","gasCost":"0x3","memSize":0,"stack":[],"depth":1,"refund":0,"opName":"PUSH1"}' "$tmp/trace.txt"
 expect "trace state root" '{"stateRoot":"0xe8010ce590f401c9d61fef8ab05bea9bcec24281b795e5868809bc4e515aa530"}' "$tmp/trace.txt"
 
+# --time-limit stops a transaction that its gas would let run for minutes (10^12 gas): an endless loop
+# (stopped at a jump), and a contract that calls itself twice with no jump at all (stopped as frames
+# start). Each must fail its case within a second or so, not run on.
+for t in loop:5b600056 fanout:60006000600060006000305af15060006000600060006000305af15000; do
+  name=${t%%:*} code=${t#*:}
+  sed -e "s/\"code\" : \"0x600160010160005500\"/\"code\" : \"0x$code\"/" -e 's/"0x061a80"/"0xe8d4a51000"/' \
+    "$fixtures/stExample/add11.json" >"$tmp/$name.json"
+  start=$(date +%s%N)
+  timeout 60 "$braid" statetest --time-limit 300 "$tmp/$name.json" >"$tmp/$name.txt" 2>&1
+  rc=$? ms=$((($(date +%s%N) - start) / 1000000))
+  [ $rc -eq 1 ] && [ $ms -lt 3000 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL --time-limit 300 on $name: exit status $rc after $ms ms"; }
+  expect "$name stopped by the time limit" "add11 Cancun d=0 g=0 v=0: stopped at the time limit (300 ms)" "$tmp/$name.txt"
+done
+"$braid" statetest --time-limit 0 "$tmp/good.json" >"$tmp/out4.txt" 2>&1
+[ $? -eq 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --time-limit 0 accepted"; }
+# A generous limit changes nothing: the case passes through the loop that reads the clock.
+"$braid" statetest --time-limit 60000 "$tmp/good.json" >"$tmp/out5.txt" 2>&1
+expect "a case within the limit passes" "1 passed, 0 failed" "$tmp/out5.txt"
+
 echo "statetest cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
