@@ -22,6 +22,8 @@ typedef struct braid_http_options {
     const char *cors;   /* Access-Control-Allow-Origin value ("*", a domain), or NULL for none */
     double rate_limit;  /* HTTP requests per second per client address (a batch is one); over it: 429 and
                            JSON-RPC error -32005. 0: no limit */
+    size_t thread_stack; /* bytes of stack of each serving thread (methods that run the vm need
+                            BRAID_VM_STACK_SIZE); 0: the system's default */
 } braid_http_options;
 
 typedef struct braid_http braid_http;

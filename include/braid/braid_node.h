@@ -39,6 +39,8 @@ typedef struct braid_node_options {
     size_t http_max_body;     /* bytes of one HTTP request body; 0: 5 MiB */
     uint64_t logs_range;      /* blocks one eth_getLogs may span; 0: 100,000 */
     uint64_t rpc_gas_cap;     /* most gas one eth_call or eth_estimateGas may use; 0: 50,000,000 */
+    int64_t rpc_evm_timeout_ms; /* longest run of one eth_call, eth_estimateGas (all its tries) or traced
+                                   transaction; 0: 5,000; negative: no limit */
     FILE *log;                /* NULL: stderr */
 } braid_node_options;
 

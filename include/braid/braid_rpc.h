@@ -50,6 +50,9 @@ void braid_rpc_destroy(braid_rpc *rpc);
 /* Answers batches of 32 requests or more on up to `threads` threads (default 1: in the caller's). The
  * response keeps the requests' order either way. */
 void braid_rpc_set_batch_threads(braid_rpc *rpc, unsigned threads);
+/* Bytes of stack of the threads that answer a batch (methods that run the vm need
+ * BRAID_VM_STACK_SIZE); 0, the default: the system's. */
+void braid_rpc_set_thread_stack(braid_rpc *rpc, size_t bytes);
 /* Adds or replaces a method. */
 void braid_rpc_register(braid_rpc *rpc, const char *name, braid_rpc_method fn, void *ctx);
 

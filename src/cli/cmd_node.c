@@ -32,6 +32,9 @@ static void usage(FILE *out) {
             "  --http.maxbody N      bytes of one request body (default 5242880; HTTP 413 beyond)\n"
             "  --rpc.logsrange N     blocks one eth_getLogs may span (default 100000)\n"
             "  --rpc.gascap N        most gas one eth_call or eth_estimateGas may use (default 50000000)\n"
+            "  --rpc.evmtimeout D    longest one eth_call, eth_estimateGas (all its tries together) or\n"
+            "                        debug_traceTransaction may execute, as 500ms, 5s or 2m (default 5s;\n"
+            "                        0: no limit); beyond it the call fails with \"execution aborted\"\n"
             "  --block-time MS       seal a block every MS milliseconds when transactions are pending\n"
             "                        (default 1000; 0: automine, one block per transaction)\n"
             "  --no-mining           seal blocks only on evm_mine\n"
@@ -42,6 +45,22 @@ static void usage(FILE *out) {
             "  --pool-size N         transactions the pool holds (default 100000)\n"
             "  --verify-state        on resuming, recompute the state root from every account and slot and\n"
             "                        refuse to start unless it equals the recorded one (a pass over the state)\n");
+}
+
+/* "0", or digits and a unit (ms, s, m), up to an hour, in milliseconds. */
+static int parse_duration_ms(const char *v, uint64_t *ms) {
+    if (strcmp(v, "0") == 0) return *ms = 0, 0;
+    uint64_t n = 0;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > 3600000) return -1;
+        n = n * 10 + (uint64_t)(*p - '0');
+    }
+    if (p == v) return -1;
+    uint64_t unit = strcmp(p, "ms") == 0 ? 1 : strcmp(p, "s") == 0 ? 1000 : strcmp(p, "m") == 0 ? 60000 : 0;
+    if (!unit || n > 3600000 / unit || n == 0) return -1;
+    *ms = n * unit;
+    return 0;
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -94,6 +113,13 @@ int cmd_node(int argc, char **argv) {
         } else if (strcmp(a, "--rpc.gascap") == 0) {
             if (cli_parse_uint("node", a, v, 21000, UINT64_MAX / 2, &n)) return 2;
             o.rpc_gas_cap = n;
+        } else if (strcmp(a, "--rpc.evmtimeout") == 0) {
+            if (parse_duration_ms(v, &n)) {
+                fprintf(stderr, "braid node: --rpc.evmtimeout needs a duration such as 500ms, 5s or 2m "
+                                "(at most 1h; 0: no limit), not '%s'\n", v);
+                return 2;
+            }
+            o.rpc_evm_timeout_ms = n ? (int64_t)n : -1;
         } else if (strcmp(a, "--http.port") == 0) {
             if (cli_parse_uint("node", a, v, 0, 65535, &n)) return 2;
             o.http_port = (uint16_t)n;

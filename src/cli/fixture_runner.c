@@ -138,7 +138,7 @@ int fixture_run_paths(const fixture_run *run, char **paths, int n_paths) {
     pthread_t *threads = braid_xcalloc((size_t)jobs, sizeof *threads);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 64u << 20); /* 1024 nested calls recurse through the interpreter */
+    pthread_attr_setstacksize(&attr, BRAID_VM_STACK_SIZE);
     for (long t = 0; t < jobs; t++) pthread_create(&threads[t], &attr, worker, &rs);
     for (long t = 0; t < jobs; t++) pthread_join(threads[t], NULL);
     pthread_attr_destroy(&attr);

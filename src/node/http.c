@@ -163,7 +163,8 @@ braid_http *braid_http_start(const braid_http_options *opt, braid_rpc *rpc, char
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads ? opt->threads : 4),
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)(opt->max_conns ? opt->max_conns : 256),
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout_s ? opt->timeout_s : 30),
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_THREAD_STACK_SIZE,
+                         opt->thread_stack, MHD_OPTION_END);
     if (!h->daemon) {
         braid_errorf(err, err_len, "http: cannot listen on %s:%u (in use, or not an address of this machine)",
                      addr, (unsigned)opt->port);

@@ -573,6 +573,35 @@ void node_register(braid_node *n, const char *name, braid_rpc_method fn) {
 
 uint64_t node_gas_cap(const braid_node *n) { return n->opt.rpc_gas_cap ? n->opt.rpc_gas_cap : 50000000; }
 
+static int64_t evm_timeout_ms(const braid_node *n) {
+    return n->opt.rpc_evm_timeout_ms ? n->opt.rpc_evm_timeout_ms : 5000;
+}
+
+uint64_t node_call_deadline(const braid_node *n) {
+    int64_t ms = evm_timeout_ms(n);
+    return ms < 0 ? 0 : braid_clock_ns() + (uint64_t)ms * 1000000u;
+}
+
+json_t *node_call_timeout_error(const braid_node *n, braid_rpc_error *err) {
+    /* As Go prints a duration: 500ms, 5s, 1.5s, 2m0s. */
+    uint64_t ms = (uint64_t)evm_timeout_ms(n);
+    char d[48];
+    if (ms < 1000)
+        snprintf(d, sizeof d, "%" PRIu64 "ms", ms);
+    else if (ms < 60000 && ms % 1000)
+        snprintf(d, sizeof d, "%" PRIu64 ".%03" PRIu64 "s", ms / 1000, ms % 1000);
+    else if (ms < 60000)
+        snprintf(d, sizeof d, "%" PRIu64 "s", ms / 1000);
+    else if (ms < 3600000)
+        snprintf(d, sizeof d, "%" PRIu64 "m%" PRIu64 "s", ms / 60000, ms % 60000 / 1000);
+    else
+        snprintf(d, sizeof d, "%" PRIu64 "h%" PRIu64 "m%" PRIu64 "s", ms / 3600000, ms % 3600000 / 60000,
+                 ms % 60000 / 1000);
+    if (strchr(d, '.')) /* 1.500s -> 1.5s */
+        for (size_t len = strlen(d); d[len - 2] == '0'; len--) memmove(d + len - 2, d + len - 1, 2);
+    return braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "execution aborted (timeout = %s)", d);
+}
+
 /* ---- start and stop ---- */
 
 static void print_dev_accounts(braid_node *n) {
@@ -646,11 +675,12 @@ braid_node *braid_node_start(const braid_node_options *opt, char *err, size_t er
 
     n->rpc = braid_rpc_create(opt->max_batch ? opt->max_batch : 1000);
     braid_rpc_set_batch_threads(n->rpc, braid_executor_threads(n->ex));
+    braid_rpc_set_thread_stack(n->rpc, BRAID_VM_STACK_SIZE);
     node_rpc_register_eth(n);
     node_rpc_register_dev(n);
     braid_http_options ho = {
         .addr = opt->http_addr, .port = opt->http_port, .cors = opt->cors, .threads = 4, .rate_limit = opt->http_rate,
-        .max_body = opt->http_max_body};
+        .max_body = opt->http_max_body, .thread_stack = BRAID_VM_STACK_SIZE};
     n->http = braid_http_start(&ho, n->rpc, err, err_len);
     if (!n->http) goto fail;
     node_log(n, "chain id %" PRIu64 ", head block %" PRIu64 ", %u executor threads, %s", n->cfg.chain_id.w[0],
@@ -660,7 +690,12 @@ braid_node *braid_node_start(const braid_node_options *opt, char *err, size_t er
                             : "a block every block-time when transactions are pending");
     if (opt->dev) print_dev_accounts(n);
     node_log(n, "JSON-RPC on http://%s:%u", opt->http_addr ? opt->http_addr : "127.0.0.1", braid_http_port(n->http));
-    if (pthread_create(&n->sequencer, NULL, sequencer_main, n) != 0) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, BRAID_VM_STACK_SIZE); /* blocks run on it when Block-STM is not used */
+    int started = pthread_create(&n->sequencer, &attr, sequencer_main, n);
+    pthread_attr_destroy(&attr);
+    if (started != 0) {
         braid_errorf(err, err_len, "cannot start the sequencer thread");
         goto fail;
     }

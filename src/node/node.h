@@ -100,6 +100,10 @@ bool node_snapshot_revert(braid_node *n, uint64_t id, char *err, size_t err_len)
 void node_register(braid_node *n, const char *name, braid_rpc_method fn);
 /* The gas an eth_call or eth_estimateGas may use at most (--rpc.gascap). */
 uint64_t node_gas_cap(const braid_node *n);
+/* When a call starting now must stop (--rpc.evmtimeout), on braid_clock_ns()'s clock; 0: never. */
+uint64_t node_call_deadline(const braid_node *n);
+/* geth's error for a call stopped by that deadline: "execution aborted (timeout = 5s)". */
+json_t *node_call_timeout_error(const braid_node *n, braid_rpc_error *err);
 
 /* Registers every JSON-RPC method. */
 void node_rpc_register_eth(braid_node *n);

@@ -17,6 +17,7 @@ struct braid_rpc {
     size_t mask, count;
     size_t max_batch;
     unsigned batch_threads; /* a big batch's requests are answered on this many threads */
+    size_t thread_stack;    /* their stack size; 0: the system's default */
 };
 
 static uint64_t name_hash(const char *s) {
@@ -27,6 +28,7 @@ static uint64_t name_hash(const char *s) {
 }
 
 void braid_rpc_set_batch_threads(braid_rpc *rpc, unsigned threads) { rpc->batch_threads = threads; }
+void braid_rpc_set_thread_stack(braid_rpc *rpc, size_t bytes) { rpc->thread_stack = bytes; }
 
 braid_rpc *braid_rpc_create(size_t max_batch) {
     braid_rpc *rpc = braid_xcalloc(1, sizeof *rpc);
@@ -152,7 +154,12 @@ static void answer_batch(braid_rpc *rpc, const json_t *req, json_t **answers, si
     pthread_t tids[MAX_BATCH_THREADS];
     bool started[MAX_BATCH_THREADS] = {false};
     for (unsigned k = 0; k < threads; k++) parts[k] = (batch_part){rpc, req, answers, n, k, threads};
-    for (unsigned k = 1; k < threads; k++) started[k] = pthread_create(&tids[k], NULL, answer_part, &parts[k]) == 0;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    if (rpc->thread_stack) pthread_attr_setstacksize(&attr, rpc->thread_stack);
+    for (unsigned k = 1; k < threads; k++)
+        started[k] = pthread_create(&tids[k], &attr, answer_part, &parts[k]) == 0;
+    pthread_attr_destroy(&attr);
     answer_part(&parts[0]);
     for (unsigned k = 1; k < threads; k++) {
         if (started[k])

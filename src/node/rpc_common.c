@@ -82,7 +82,8 @@ static int apply_overrides(braid_state *s, const rpcj_state_override *o, braid_r
 }
 
 int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_call_args *args,
-              const rpcj_state_override *overrides, uint64_t gas, node_call_result *out, braid_rpc_error *err) {
+              const rpcj_state_override *overrides, uint64_t gas, uint64_t deadline_ns, node_call_result *out,
+              braid_rpc_error *err) {
     memset(out, 0, sizeof *out);
     braid_buf_init(&out->output);
     state_view view;
@@ -122,6 +123,7 @@ int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_cal
     braid_vm *call_vm = thread_vm();
     uint64_t available = gas > h->gas_limit ? gas : h->gas_limit;
     braid_tx_outcome o;
+    braid_vm_set_deadline(call_vm, deadline_ns);
     braid_tx_error e = braid_tx_apply(call_vm, s, fork, &env, &tx, available, &o);
     if (e == BRAID_TX_ERR_SENDER_NOT_EOA) {
         /* geth skips EIP-3607 for calls: let a contract "send" by lending its address a codeless twin */
@@ -131,6 +133,8 @@ int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_cal
             e = braid_tx_apply(call_vm, s, fork, &env, &tx, available, &o);
         }
     }
+    out->timed_out = braid_vm_timed_out(call_vm);
+    braid_vm_set_deadline(call_vm, 0); /* each call sets its own */
     if (e != BRAID_TX_VALID) {
         out->invalid = true;
         const char *why = braid_tx_error_name(e);

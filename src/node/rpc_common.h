@@ -27,15 +27,18 @@ void node_view(braid_node *n, node_read *r, const braid_header *h, state_view *v
 /* A call's outcome. */
 typedef struct node_call_result {
     bool invalid;            /* rejected before execution (message in err) */
+    bool timed_out;          /* stopped at the deadline: status and output mean nothing */
     braid_status status;
     uint64_t gas_used;
     braid_buf output;
 } node_call_result;
 
-/* Runs `args` over the state after `h` (plus `overrides`), in the context of block `h`, with `gas`.
- * Returns 0 with *out filled (free out->output), or -1 with *err (bad overrides, invalid call). */
+/* Runs `args` over the state after `h` (plus `overrides`), in the context of block `h`, with `gas`,
+ * stopping at `deadline_ns` (node_call_deadline; 0: none). Returns 0 with *out filled (free
+ * out->output), or -1 with *err (bad overrides, invalid call). */
 int node_call(braid_node *n, node_read *r, const braid_header *h, const rpcj_call_args *args,
-              const rpcj_state_override *overrides, uint64_t gas, node_call_result *out, braid_rpc_error *err);
+              const rpcj_state_override *overrides, uint64_t gas, uint64_t deadline_ns, node_call_result *out,
+              braid_rpc_error *err);
 
 /* geth's error for a failed call: "execution reverted" (code 3, with the revert data and the decoded
  * Error(string) reason), or the VM error ("out of gas", "invalid opcode: ..." ...) with -32000. */

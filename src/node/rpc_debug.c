@@ -55,9 +55,12 @@ static json_t *debug_traceTransaction(void *ctx, const json_t *params, braid_rpc
     }
     braid_struct_logger *l = braid_struct_logger_create(&lo, MAX_TRACE_BYTES);
     braid_vm_set_tracer(vm, braid_struct_logger_tracer(l));
+    braid_vm_set_deadline(vm, node_call_deadline(n)); /* the traced one only: the others ran in a block */
     braid_tx_error e = braid_tx_apply(vm, s, fork, &env, &body.txs[index].tx, h.gas_limit - used, &o);
     braid_vm_set_tracer(vm, NULL);
-    if (e != BRAID_TX_VALID)
+    if (braid_vm_timed_out(vm))
+        braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "execution timeout");
+    else if (e != BRAID_TX_VALID)
         braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "tracing failed: %s", braid_tx_error_name(e));
     else if (!(out = braid_struct_logger_result(l, o.gas_used, o.status, o.output, o.output_len, msg, sizeof msg)))
         braid_rpc_fail(err, BRAID_RPC_SERVER_ERROR, "%s", msg);

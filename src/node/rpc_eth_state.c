@@ -137,19 +137,27 @@ static json_t *eth_call(void *ctx, const json_t *params, braid_rpc_error *err) {
     uint64_t gas = c.args.has_gas && c.args.gas < cap ? c.args.gas : cap;
     node_call_result res;
     json_t *out = NULL;
-    if (node_call(n, &c.r, &c.h, &c.args, &c.over, gas, &res, err) == 0 && !res.invalid) {
-        out = res.status == BRAID_SUCCESS ? rpcj_bytes(res.output.data, res.output.len) : node_call_error(&res, err);
+    int rc = node_call(n, &c.r, &c.h, &c.args, &c.over, gas, node_call_deadline(n), &res, err);
+    if (rc == 0 && !res.invalid) {
+        if (res.timed_out)
+            node_call_timeout_error(n, err);
+        else if (res.status == BRAID_SUCCESS)
+            out = rpcj_bytes(res.output.data, res.output.len);
+        else
+            node_call_error(&res, err);
     }
     braid_buf_free(&res.output);
     call_end(&c);
     return out;
 }
 
-/* Whether the call succeeds with `gas`; the result kept in *res (the caller frees its output). */
-static bool try_gas(braid_node *n, call_req *c, uint64_t gas, node_call_result *res, braid_rpc_error *err) {
+/* Whether the call succeeds with `gas`; the result kept in *res (the caller frees its output and looks
+ * at res->timed_out: a run the deadline stopped neither succeeds nor fails). */
+static bool try_gas(braid_node *n, call_req *c, uint64_t gas, uint64_t deadline_ns, node_call_result *res,
+                    braid_rpc_error *err) {
     braid_buf_free(&res->output);
-    if (node_call(n, &c->r, &c->h, &c->args, &c->over, gas, res, err) != 0) return false;
-    return !res->invalid && res->status == BRAID_SUCCESS;
+    if (node_call(n, &c->r, &c->h, &c->args, &c->over, gas, deadline_ns, res, err) != 0) return false;
+    return !res->invalid && !res->timed_out && res->status == BRAID_SUCCESS;
 }
 
 json_t *node_rpc_estimate_gas(void *ctx, const json_t *params, braid_rpc_error *err) {
@@ -163,7 +171,13 @@ json_t *node_rpc_estimate_gas(void *ctx, const json_t *params, braid_rpc_error *
     braid_buf_init(&res.output);
     json_t *out = NULL;
     braid_rpc_error scratch = {0};
-    if (node_call(n, &c.r, &c.h, &c.args, &c.over, hi, &res, err) != 0 || res.invalid) goto done;
+    /* One deadline for the whole search: every try is bounded by what is left of it. */
+    uint64_t deadline = node_call_deadline(n);
+    if (node_call(n, &c.r, &c.h, &c.args, &c.over, hi, deadline, &res, err) != 0 || res.invalid) goto done;
+    if (res.timed_out) {
+        node_call_timeout_error(n, err);
+        goto done;
+    }
     if (res.status == BRAID_REVERT) {
         node_call_error(&res, err);
         goto done;
@@ -176,18 +190,21 @@ json_t *node_rpc_estimate_gas(void *ctx, const json_t *params, braid_rpc_error *
      * need it plus the 1/64 that calls withhold, so try that first. */
     uint64_t lo = res.gas_used ? res.gas_used - 1 : 20999;
     uint64_t guess = res.gas_used + res.gas_used / 63 + 2300;
-    if (guess < hi && try_gas(n, &c, guess, &res, &scratch)) hi = guess;
-    while (lo + 1 < hi) {
+    if (guess < hi && try_gas(n, &c, guess, deadline, &res, &scratch)) hi = guess;
+    while (lo + 1 < hi && !res.timed_out) {
         uint64_t mid = lo + (hi - lo) / 2;
         memset(&scratch, 0, sizeof scratch);
-        if (try_gas(n, &c, mid, &res, &scratch))
+        if (try_gas(n, &c, mid, deadline, &res, &scratch))
             hi = mid;
         else
             lo = mid;
         json_decref(scratch.data);
         scratch.data = NULL;
     }
-    out = rpcj_u64(hi);
+    if (res.timed_out)
+        node_call_timeout_error(n, err);
+    else
+        out = rpcj_u64(hi);
 done:
     json_decref(scratch.data);
     braid_buf_free(&res.output);

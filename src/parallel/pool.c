@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "braid/braid_bytes.h"
+#include "braid/braid_evm.h"
 
 struct braid_pool {
     unsigned threads;
@@ -54,7 +55,7 @@ braid_pool *pool_create(unsigned threads) {
     p->ids = braid_xcalloc(p->threads, sizeof *p->ids);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 64u << 20); /* 1024 nested calls recurse through the interpreter */
+    pthread_attr_setstacksize(&attr, BRAID_VM_STACK_SIZE);
     for (unsigned i = 1; i < p->threads; i++) {
         worker_start *s = braid_xmalloc(sizeof *s);
         s->pool = p;

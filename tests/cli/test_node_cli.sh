@@ -164,6 +164,52 @@ check "anvil left out" "$(rpc anvil_setBalance "[\"$acc1\",\"0x1\"]" | jq -r .er
 check "endless loop stops at the gas cap" "$(rpc eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]" | jq -r .error.message)" "out of gas"
 stop
 
+# The time limit on calls: with 10^11 gas an endless loop would run for half a minute; --rpc.evmtimeout
+# stops it. Each check also times the answer.
+start --dev --rpc.gascap 100000000000 --rpc.evmtimeout 300ms --gas-limit 10000000000 || exit 1
+timed() { # timed METHOD PARAMS: the error message, then the milliseconds the answer took
+  local t0 r
+  t0=$(date +%s%N)
+  r=$(rpc "$1" "$2" | jq -r '.error.message // .result')
+  echo "$r $((($(date +%s%N) - t0) / 1000000))"
+}
+within() { # within DESCRIPTION "MESSAGE MS" EXPECTED-MESSAGE: the message, and 250 <= MS < 3000
+  local m=${2% *} ms=${2##* }
+  check "$1" "$m" "$3"
+  [ "$ms" -ge 250 ] && [ "$ms" -lt 3000 ] && ok || bad "$1 took $ms ms"
+}
+within "eth_call of an endless loop stops at --rpc.evmtimeout" \
+  "$(timed eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]")" "execution aborted (timeout = 300ms)"
+# no jump at all: calls itself twice per frame, a tree of calls its gas would let grow for hours
+within "eth_call of an endless tree of calls stops at --rpc.evmtimeout" \
+  "$(timed eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x60006000600060006000305af15060006000600060006000305af15000\"}}]")" \
+  "execution aborted (timeout = 300ms)"
+check "a call within the limit" "$(result eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x602a60005260206000f3\"}}]")" \
+  0x000000000000000000000000000000000000000000000000000000000000002a
+check "an estimate within the limit" "$(result eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$acc1\"}]")" 0x5208
+# A transaction that loops through 10^9 gas in its block (a few hundred ms), then traced: the struct
+# logger's run is stopped.
+hd=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"data\":\"0x635b6000566000526004601cf3\"}]")
+looper=$(wait_receipt "$hd" | jq -r .contractAddress)
+hl=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$looper\",\"gas\":\"0x3b9aca00\"}]")
+check "the looping transaction runs out of gas in its block" "$(wait_receipt "$hl" | jq -r .status)" 0x0
+# the head block now has the 10^10 gas limit that an estimate tries first
+within "eth_estimateGas of an endless loop stops at --rpc.evmtimeout" \
+  "$(timed eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b600056\"}}]")" \
+  "execution aborted (timeout = 300ms)"
+within "debug_traceTransaction stops at --rpc.evmtimeout" "$(timed debug_traceTransaction "[\"$hl\"]")" "execution timeout"
+# A contract that calls itself with all its gas: with 10^10 gas the calls nest about 1,020 deep in a
+# block, and the full 1,024 in an eth_call (10^11 gas) on an HTTP thread; both threads have the stack.
+hd=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"data\":\"0x6d60006000600060006000305af100600052600e6012f3\"}]")
+deep=$(wait_receipt "$hd" | jq -r .contractAddress)
+check "the self-calling contract" "$(result eth_getCode "[\"$deep\",\"latest\"]")" 0x60006000600060006000305af100
+hr=$(result eth_sendTransaction "[{\"from\":\"$acc0\",\"to\":\"$deep\",\"gas\":\"0x2540be000\"}]")
+check "calls nested a thousand deep in a block" "$(wait_receipt "$hr" | jq -r .status)" 0x1
+check "calls nested 1,024 deep in eth_call" "$(result eth_call "[{\"to\":\"$deep\",\"gas\":\"0x174876e800\"},\"latest\"]")" 0x
+stop
+"$braid" node --dev --http.port 0 --datadir "$tmp/data" --rpc.evmtimeout 5x >"$tmp/log" 2>&1
+check "--rpc.evmtimeout 5x refused" "$? $(grep -c 'needs a duration' "$tmp/log")" "2 1"
+
 # Configurable limits: a small body limit and log range.
 start --dev --http.maxbody 2048 --rpc.logsrange 10 || exit 1
 big=$(printf '"0x%04000d"' 0)
