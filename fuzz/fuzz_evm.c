@@ -4,8 +4,9 @@
  * calldata), and two blocks run on fresh states: one transaction into the contract, then four from
  * different senders (values and the last calldata byte varied, so runs diverge and conflict on the
  * contract's storage). Each block is executed with braid_block_execute and with braid_executor_execute
- * at 4 threads (forced onto the parallel path); gas, errors, every receipt and log, bloom, receipts root
- * and state root must agree, and neither may crash, leak or trip a sanitizer. */
+ * at 4 threads (forced onto the parallel path), and once more on a vm with a deadline an hour away (the
+ * interpreter loop that eth_call runs, which reads the clock); gas, errors, every receipt and log,
+ * bloom, receipts root and state root must agree, and none may crash, leak or trip a sanitizer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +38,23 @@ static void build_pre(braid_state *s, const uint8_t *code, size_t code_len) {
 }
 
 static braid_executor *ex;
-static braid_vm *vm;
+static braid_vm *vm, *bounded_vm;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     setenv("BRAID_STM_MIN_TXS", "1", 1); /* small blocks would otherwise run sequentially */
     ex = braid_executor_create(4);
     vm = braid_vm_create();
+    bounded_vm = braid_vm_create();
     return 0;
 }
 
 static void run_block(size_t n, const uint8_t *code, size_t code_len, const uint8_t *cd, size_t cd_len) {
     braid_code_cache *codes = braid_code_cache_create();
     braid_state *seq = braid_state_create(codes, NULL), *par = braid_state_create(codes, NULL);
+    braid_state *bnd = braid_state_create(codes, NULL);
     build_pre(seq, code, code_len);
     build_pre(par, code, code_len);
+    build_pre(bnd, code, code_len);
     braid_chain_config cfg;
     braid_chain_single_fork(&cfg, BRAID_FORK_CANCUN);
 
@@ -85,17 +89,23 @@ static void run_block(size_t n, const uint8_t *code, size_t code_len, const uint
     }
 
     braid_block_options opt = {.compute_state_root = true};
-    braid_block_result rs, rp;
+    braid_block_result rs, rp, rb;
     memset(&rs, 0, sizeof rs);
     memset(&rp, 0, sizeof rp);
+    memset(&rb, 0, sizeof rb);
     int a = braid_block_execute(vm, seq, &cfg, &b, NULL, &opt, &rs);
     int c = braid_executor_execute(ex, par, &cfg, &b, NULL, &opt, &rp, NULL);
     if (a != c || !same_results(&rs, &rp)) abort();
+    braid_vm_set_deadline(bounded_vm, braid_clock_ns() + 3600 * 1000000000ull);
+    int d = braid_block_execute(bounded_vm, bnd, &cfg, &b, NULL, &opt, &rb);
+    if (braid_vm_timed_out(bounded_vm) || a != d || !same_results(&rs, &rb)) abort();
     braid_block_result_free(&rs);
     braid_block_result_free(&rp);
+    braid_block_result_free(&rb);
     free(data);
     braid_state_destroy(seq);
     braid_state_destroy(par);
+    braid_state_destroy(bnd);
     braid_code_cache_destroy(codes);
 }
 
