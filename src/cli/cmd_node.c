@@ -2,6 +2,7 @@
  *            [--no-mining] [--gas-limit N] [--threads N] [--chain-id ID] [--http.corsdomain D]
  *
  * Runs the node until SIGINT or SIGTERM. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,12 +62,6 @@ static int parse_duration_ms(const char *v, uint64_t *ms) {
     if (!unit || n > 3600000 / unit || n == 0) return -1;
     *ms = n * unit;
     return 0;
-}
-
-static volatile sig_atomic_t stop_requested;
-static void on_signal(int sig) {
-    (void)sig;
-    stop_requested = 1;
 }
 
 int cmd_node(int argc, char **argv) {
@@ -168,10 +163,16 @@ int cmd_node(int argc, char **argv) {
         fprintf(stderr, "braid node: --chain-id applies to --dev chains (a genesis file has its own)\n");
         return 2;
     }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits that and the
+     * signal waits for sigwait here, whichever thread the kernel would have picked. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    /* an ignored signal would be dropped rather than wait (a shell starts background jobs so) */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
     char err[512];
     braid_node *node = braid_node_start(&o, err, sizeof err);
@@ -179,9 +180,9 @@ int cmd_node(int argc, char **argv) {
         fprintf(stderr, "braid node: %s\n", err);
         return 1;
     }
-    sigset_t none;
-    sigemptyset(&none);
-    while (!stop_requested) sigsuspend(&none);
+    int sig;
+    while (sigwait(&stop, &sig) != 0) {
+    }
     fprintf(stderr, "braid node: stopping\n");
     braid_node_stop(node);
     return 0;

@@ -1,10 +1,13 @@
 /* braid: the command-line front end. One subcommand per file. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
+#include "braid/braid_evm.h"
 #include "commands.h"
 
 static const struct {
@@ -37,6 +40,40 @@ static void keep_freed_memory(void) {
 #endif
 }
 
+typedef struct command_run {
+    int (*run)(int argc, char **argv);
+    int argc;
+    char **argv;
+    int rc;
+} command_run;
+
+static void *run_command(void *arg) {
+    command_run *c = arg;
+    c->rc = c->run(c->argc, c->argv);
+    return NULL;
+}
+
+/* Commands execute transactions on the thread that runs them (a block in order, a call): it gets the
+ * vm's stack, which the main thread's (the shell's ulimit -s) may not be. Signals that stop the
+ * process are left to the command's thread: the main thread only waits for it. */
+static int run_on_vm_stack(int (*run)(int, char **), int argc, char **argv) {
+    command_run c = {run, argc, argv, 0};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, BRAID_VM_STACK_SIZE);
+    pthread_t t;
+    int started = pthread_create(&t, &attr, run_command, &c);
+    pthread_attr_destroy(&attr);
+    if (started != 0) return run(argc, argv);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    pthread_join(t, NULL);
+    return c.rc;
+}
+
 int main(int argc, char **argv) {
     keep_freed_memory();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -44,7 +81,7 @@ int main(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) return run_on_vm_stack(commands[i].run, argc - 1, argv + 1);
     fprintf(stderr, "braid: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

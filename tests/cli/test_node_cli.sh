@@ -227,6 +227,17 @@ sleep 1.2
 check "budget back after a second" "$(result eth_chainId '[]')" 0x539
 stop
 
+# SIGINT and SIGTERM stop the node cleanly (exit status 0, "stopped at block N" logged), also when it was
+# started in the background of a script, which would have it ignore SIGINT.
+for sig in INT TERM; do
+  start --dev || exit 1
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  check "SIG$sig: exit status and last line" "$? $(tail -1 "$tmp/log" | grep -o 'stopped at block [0-9]*' | cut -d' ' -f1-3)" \
+    "0 stopped at block"
+  pid=
+done
+
 # Bad options: exit status 2 and a message.
 expect_fail() { # DESCRIPTION PATTERN ARGS...
   local what=$1 pattern=$2; shift 2
