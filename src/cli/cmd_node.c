@@ -166,10 +166,7 @@ int cmd_node(int argc, char **argv) {
     /* SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits that and the
      * signal waits for sigwait here, whichever thread the kernel would have picked. */
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    cli_block_stop_signals(&stop);
     /* an ignored signal would be dropped rather than wait (a shell starts background jobs so) */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);

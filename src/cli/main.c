@@ -66,10 +66,7 @@ static int run_on_vm_stack(int (*run)(int, char **), int argc, char **argv) {
     pthread_attr_destroy(&attr);
     if (started != 0) return run(argc, argv);
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    cli_block_stop_signals(&stop);
     pthread_join(t, NULL);
     return c.rc;
 }
