@@ -11,6 +11,7 @@ trap cleanup EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/node_lib.sh"
 check() { # check DESCRIPTION GOT WANT
   if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi
 }
@@ -19,14 +20,7 @@ url=
 start() { # start ARGS...: starts the node on a free port, sets url
   "$braid" node --http.port 0 --datadir "$tmp/data" "$@" >"$tmp/log" 2>&1 &
   pid=$!
-  url=
-  for _ in $(seq 1 100); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/log" | head -1)
-    [ -n "$url" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { bad "node did not start: $(cat "$tmp/log")"; return 1; }
+  url=$(node_url "$tmp/log" "$pid") || { bad "node did not start: $(cat "$tmp/log")"; return 1; }
 }
 sanitizer_clean() { # a sanitizer build writes its reports into the node's log
   if grep -q "Sanitizer" "$tmp/log"; then bad "sanitizer report: $(grep -A15 Sanitizer "$tmp/log" | head -30)"; else ok; fi

@@ -15,20 +15,14 @@ trap cleanup EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/node_lib.sh"
 
 url=
 start() { # start ARGS...
   : >"$tmp/log"
   "$braid" node --dev --http.port 0 --datadir "$tmp/data" --verify-state "$@" >"$tmp/log" 2>&1 &
   pid=$!
-  url=
-  for _ in $(seq 1 200); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/log" | head -1)
-    [ -n "$url" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  [ -n "$url" ]
+  url=$(node_url "$tmp/log" "$pid")
 }
 post() { curl -s -m 10 -H 'content-type: application/json' --data-binary @- "$url"; }
 
@@ -92,12 +86,7 @@ done
 # Finally: the whole chain, each transaction once, and every confirmed one in it.
 start --block-time 0 || bad "final start: $(tail -3 "$tmp/log")"
 head=$(curl -s -m 10 -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' "$url" | jq -r .result)
-: >"$tmp/chain.txt"
-for ((from = 0; from <= head; from += 500)); do # batches of 500 (the node's limit is 1,000)
-  to_b=$((from + 499 < head ? from + 499 : head))
-  for b in $(seq "$from" "$to_b"); do printf '{"jsonrpc":"2.0","id":%d,"method":"eth_getBlockByNumber","params":["0x%x",false]}\n' "$b" "$b"; done |
-    jq -s -c . | post | jq -r '.[].result.transactions[]' >>"$tmp/chain.txt"
-done
+chain_tx_hashes "$head" >"$tmp/chain.txt"
 total=$(wc -l <"$tmp/chain.txt")
 uniq=$(sort -u "$tmp/chain.txt" | wc -l)
 [ "$total" -eq "$uniq" ] && ok || bad "$((total - uniq)) transactions are in the chain twice"

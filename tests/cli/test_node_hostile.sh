@@ -25,22 +25,22 @@ trap cleanup EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/node_lib.sh"
 
 "$braid" node --dev --block-time 0 --http.port 0 --datadir "$tmp/data" >"$tmp/log" 2>&1 &
 pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/log" | head -1)
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "FAIL node did not start: $(cat "$tmp/log")"; exit 1; }
+url=$(node_url "$tmp/log" "$pid") || { echo "FAIL node did not start: $(cat "$tmp/log")"; exit 1; }
 port=${url##*:}
 
 post() { curl -s -m "${TIMEOUT:-10}" -H 'content-type: application/json' --data-binary "$1" "$url"; } # BODY
 post_file() { curl -s -m "${TIMEOUT:-10}" -H 'content-type: application/json' --data-binary @"$1" "$url"; }
 req() { printf '{"jsonrpc":"2.0","id":1,"method":"%s","params":%s}' "$1" "$2"; } # METHOD PARAMS -> body
+timed() { # COMMAND ARGS...: its output in r, the milliseconds it took in ms
+  local t0
+  t0=$(date +%s%N)
+  r=$("$@")
+  ms=$((($(date +%s%N) - t0) / 1000000))
+}
 
 # The node still answers, promptly: appended to every case's verdict.
 alive() {
@@ -307,25 +307,17 @@ fi
 
 # ---- endless code, huge ranges ----
 loop="{\"$acc1\":{\"code\":\"0x5b600056\"}}"
-t0=$(date +%s%N)
-r=$(post "$(req eth_call "[{\"to\":\"$acc1\"},\"latest\",$loop]")")
-ms=$((($(date +%s%N) - t0) / 1000000))
+timed post "$(req eth_call "[{\"to\":\"$acc1\"},\"latest\",$loop]")"
 verdict "eth_call of an endless loop" "$r" -32000 "out of gas"
 [ $ms -lt 5000 ] && ok || bad "eth_call of an endless loop took $ms ms"
-t0=$(date +%s%N)
-r=$(post "$(req eth_call "[{\"to\":\"$acc1\",\"gas\":\"0xffffffffffffffff\"},\"latest\",$loop]")")
-ms=$((($(date +%s%N) - t0) / 1000000))
+timed post "$(req eth_call "[{\"to\":\"$acc1\",\"gas\":\"0xffffffffffffffff\"},\"latest\",$loop]")"
 verdict "eth_call of an endless loop with all the gas asked" "$r" -32000 "out of gas"
 [ $ms -lt 5000 ] && ok || bad "eth_call of an endless loop with gas 2^64-1 took $ms ms"
-t0=$(date +%s%N)
-r=$(post "$(req eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$acc1\"},\"latest\",$loop]")")
-ms=$((($(date +%s%N) - t0) / 1000000))
+timed post "$(req eth_estimateGas "[{\"from\":\"$acc0\",\"to\":\"$acc1\"},\"latest\",$loop]")"
 verdict "eth_estimateGas of an endless loop" "$r" -32000 "gas required exceeds allowance*"
 [ $ms -lt 10000 ] && ok || bad "eth_estimateGas of an endless loop took $ms ms"
 # a contract that calls itself with all its gas, again and again: 1024 frames deep, then out of gas
-t0=$(date +%s%N)
-r=$(post "$(req eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b60006000600060006000305af150600056\"}}]")")
-ms=$((($(date +%s%N) - t0) / 1000000))
+timed post "$(req eth_call "[{\"to\":\"$acc1\"},\"latest\",{\"$acc1\":{\"code\":\"0x5b60006000600060006000305af150600056\"}}]")"
 verdict "eth_call recursing 1024 deep, endlessly" "$r" -32000 "out of gas"
 [ $ms -lt 5000 ] && ok || bad "eth_call recursing endlessly took $ms ms"
 # 100 endless loops in one batch: each its own error, all within the time limit
@@ -344,16 +336,12 @@ r=$(TIMEOUT=20 post_file "$tmp/overrides")
 jq -nc '{jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{fromBlock: "0x0",
   address: [range(20000) | "0x" + ("0" * 35) + (. + 10000 | tostring)],
   topics: [range(4) | [range(10000) | "0x" + ("0" * 59) + (. + 10000 | tostring)]]}]}' >"$tmp/bigfilter"
-t0=$(date +%s%N)
-r=$(TIMEOUT=20 post_file "$tmp/bigfilter")
-ms=$((($(date +%s%N) - t0) / 1000000))
+TIMEOUT=20 timed post_file "$tmp/bigfilter"
 { [ "$(jq -c .result <<<"$r")" == '[]' ] || [ "$(jq -r .error.code <<<"$r")" == -32602 ]; } && alive >/dev/null && ok ||
   bad "a filter of 20,000 addresses and 40,000 topics: ${r:0:300}"
 [ $ms -lt 5000 ] && ok || bad "a filter of 20,000 addresses and 40,000 topics took $ms ms"
 # the whole 48-bit block range: clamped to the head (and a range over 100,000 blocks is refused)
-t0=$(date +%s%N)
-r=$(post "$(req eth_getLogs '[{"fromBlock":"0x0","toBlock":"0xffffffffffff"}]')")
-ms=$((($(date +%s%N) - t0) / 1000000))
+timed post "$(req eth_getLogs '[{"fromBlock":"0x0","toBlock":"0xffffffffffff"}]')"
 { [ "$(jq -c .result <<<"$r")" == '[]' ] || [ "$(jq -r .error.code <<<"$r")" == -32000 ]; } && alive >/dev/null && ok ||
   bad "eth_getLogs over 0..0xffffffffffff: $r"
 [ $ms -lt 3000 ] && ok || bad "eth_getLogs over 0..0xffffffffffff took $ms ms"

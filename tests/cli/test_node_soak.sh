@@ -15,16 +15,11 @@ trap cleanup EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/node_lib.sh"
 
 "$braid" node --dev --http.port 0 --datadir "$tmp/data" --block-time 100 >"$tmp/log" 2>&1 &
 pid=$!
-url=
-for _ in $(seq 1 200); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/log" | head -1)
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || { echo "FAIL the node did not start: $(tail -3 "$tmp/log")"; echo "0 passed, 1 failed"; exit 1; }
+url=$(node_url "$tmp/log" "$pid") || { echo "FAIL the node did not start: $(tail -3 "$tmp/log")"; echo "0 passed, 1 failed"; exit 1; }
 post() { curl -s -m 30 -H 'content-type: application/json' --data-binary @- "$url"; }
 
 accounts=(0x70997970c51812dc3a010c7d01b50e0d17dc79c8 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc
@@ -98,12 +93,7 @@ done
 missing=$(grep -vc '^0x1$' "$tmp/receipts")
 [ "$missing" -eq 0 ] && ok || bad "$missing accepted transactions have no successful receipt"
 head=$(printf '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' | post | jq -r .result)
-: >"$tmp/chain"
-for ((b = 0; b <= head; b += 500)); do
-  e=$((b + 499 < head ? b + 499 : head))
-  for x in $(seq "$b" "$e"); do printf '{"jsonrpc":"2.0","id":%d,"method":"eth_getBlockByNumber","params":["0x%x",false]}\n' "$x" "$x"; done |
-    jq -s -c . | post | jq -r '.[].result.transactions[]' >>"$tmp/chain"
-done
+chain_tx_hashes "$head" >"$tmp/chain"
 total=$(wc -l <"$tmp/chain")
 uniq=$(sort -u "$tmp/chain" | wc -l)
 [ "$total" -eq "$uniq" ] && ok || bad "$((total - uniq)) transactions are in the chain twice"
