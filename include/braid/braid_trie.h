@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "braid_bytes.h"
+#include "braid_u256.h"
 
 typedef struct braid_trie_kv {
     const uint8_t *key;
@@ -33,6 +34,12 @@ typedef struct braid_parallel_for {
 
 /* keccak256(rlp("")): the root of the empty trie. */
 extern const braid_hash BRAID_EMPTY_TRIE_ROOT;
+
+/* An account's value in the state trie, RLP [nonce, balance, storageRoot, codeHash], appended to `out`:
+ * at most BRAID_ACCOUNT_LEAF_MAX bytes. */
+#define BRAID_ACCOUNT_LEAF_MAX 112
+void braid_trie_account_leaf(braid_buf *out, uint64_t nonce, braid_u256 balance, const braid_hash *storage_root,
+                             const braid_hash *code_hash);
 
 /* Computes the root of the trie of `n` pairs. The array is sorted in place by key. When two pairs have
  * the same key, the later one in the original order wins (the array order is an insertion order).

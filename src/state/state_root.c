@@ -46,12 +46,11 @@ static braid_hash storage_root(const state_account *a, braid_buf *scratch) {
 
 /* Each account's leaf: its hashed address, and rlp([nonce, balance, storageRoot, codeHash]) (at most
  * 3 + 9 + 33 + 33 + 33 bytes). Leaves are independent, so they are built in parallel when possible. */
-#define LEAF_VALUE_MAX 112
 
 typedef struct leaf_job {
     const state_account **accounts;
     uint8_t (*keys)[32];
-    uint8_t (*values)[LEAF_VALUE_MAX];
+    uint8_t (*values)[BRAID_ACCOUNT_LEAF_MAX];
     size_t *value_len;
 } leaf_job;
 
@@ -64,13 +63,8 @@ static void build_leaf(void *arg, size_t i, unsigned worker) {
     braid_keccak256(a->addr.b, 20, job->keys[i]);
     braid_hash sroot = storage_root(a, &scratch);
     braid_buf_free(&scratch);
-    braid_buf v = {job->values[i], 0, LEAF_VALUE_MAX}; /* fits: never reallocates */
-    size_t list = braid_rlp_list_begin(&v);
-    braid_rlp_put_u64(&v, a->nonce);
-    braid_rlp_put_u256(&v, a->balance);
-    braid_rlp_put_bytes(&v, sroot.b, 32);
-    braid_rlp_put_bytes(&v, a->code->hash.b, 32);
-    braid_rlp_list_end(&v, list);
+    braid_buf v = {job->values[i], 0, BRAID_ACCOUNT_LEAF_MAX}; /* fits: never reallocates */
+    braid_trie_account_leaf(&v, a->nonce, a->balance, &sroot, &a->code->hash);
     job->value_len[i] = v.len;
 }
 
@@ -81,7 +75,7 @@ braid_hash braid_state_root_parallel(braid_state *s, const braid_parallel_for *p
     leaf_job job = {
         .accounts = braid_xmalloc(cap * sizeof *job.accounts),
         .keys = braid_xmalloc(cap * 32),
-        .values = braid_xmalloc(cap * LEAF_VALUE_MAX),
+        .values = braid_xmalloc(cap * BRAID_ACCOUNT_LEAF_MAX),
         .value_len = braid_xmalloc(cap * sizeof *job.value_len),
     };
     size_t k = 0;

@@ -88,14 +88,9 @@ static void finish_account(commit_run *r) {
         braid_mpt_close(r->storage);
         r->storage = NULL;
     }
-    uint8_t leaf[128];
+    uint8_t leaf[BRAID_ACCOUNT_LEAF_MAX];
     braid_buf b = {leaf, 0, sizeof leaf};
-    size_t list = braid_rlp_list_begin(&b);
-    braid_rlp_put_u64(&b, r->acc.nonce);
-    braid_rlp_put_u256(&b, r->acc.balance);
-    braid_rlp_put_bytes(&b, r->acc.storage_root.b, 32);
-    braid_rlp_put_bytes(&b, r->acc.code_hash.b, 32);
-    braid_rlp_list_end(&b, list);
+    braid_trie_account_leaf(&b, r->acc.nonce, r->acc.balance, &r->acc.storage_root, &r->acc.code_hash);
     if (braid_mpt_put(r->accounts, hkey, 32, leaf, b.len) < 0) fail(r, "state trie node missing from the database");
     braid_store_put_account(r->t, &r->addr, &r->acc);
 }

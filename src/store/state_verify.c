@@ -68,15 +68,10 @@ static bool add_account(void *ctx, braid_store_val key, braid_store_val val) {
     braid_store_scan(r->t, BRAID_T_STORAGE, key.data, 20, add_slot, &r->slots);
     braid_hash sroot = arena_root(&r->slots);
     if (!braid_hash_eq(&sroot, &acc.storage_root) && r->bad_storage++ == 0) memcpy(r->first_bad.b, key.data, 20);
-    uint8_t hk[32], leaf[128];
+    uint8_t hk[32], leaf[BRAID_ACCOUNT_LEAF_MAX];
     braid_keccak256(key.data, 20, hk);
     braid_buf b = {leaf, 0, sizeof leaf};
-    size_t list = braid_rlp_list_begin(&b);
-    braid_rlp_put_u64(&b, acc.nonce);
-    braid_rlp_put_u256(&b, acc.balance);
-    braid_rlp_put_bytes(&b, sroot.b, 32);
-    braid_rlp_put_bytes(&b, acc.code_hash.b, 32);
-    braid_rlp_list_end(&b, list);
+    braid_trie_account_leaf(&b, acc.nonce, acc.balance, &sroot, &acc.code_hash);
     arena_add(&r->accounts, hk, 32, leaf, b.len);
     return true;
 }

@@ -15,6 +15,16 @@
 #include "braid/braid_rlp.h"
 #include "trie_internal.h"
 
+void braid_trie_account_leaf(braid_buf *out, uint64_t nonce, braid_u256 balance, const braid_hash *storage_root,
+                             const braid_hash *code_hash) {
+    size_t list = braid_rlp_list_begin(out);
+    braid_rlp_put_u64(out, nonce);
+    braid_rlp_put_u256(out, balance);
+    braid_rlp_put_bytes(out, storage_root->b, 32);
+    braid_rlp_put_bytes(out, code_hash->b, 32);
+    braid_rlp_list_end(out, list);
+}
+
 /* keccak256(0x80) */
 const braid_hash BRAID_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
                                            0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
