@@ -1,9 +1,9 @@
 /* braid statetest [--fork NAME] [--trace] [--jobs N] [--progress] [--time-limit MS] PATH... */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "fixture_runner.h"
 #include "statetest.h"
@@ -59,15 +59,10 @@ int cmd_statetest(int argc, char **argv) {
         } else if (strcmp(a, "--progress") == 0) {
             run.progress = true;
         } else if (strcmp(a, "--time-limit") == 0 && i + 1 < argc) {
-            char *end;
-            errno = 0;
-            unsigned long long ms = strtoull(argv[++i], &end, 10);
-            if (errno || *end || argv[i][0] < '0' || argv[i][0] > '9' || ms < 1 || ms > 86400000ull) {
-                fprintf(stderr, "braid statetest: --time-limit needs milliseconds from 1 to 86400000\n");
+            if (cli_parse_uint("statetest", a, argv[++i], 1, 86400000, &opt.time_limit_ms)) {
                 free(paths);
                 return 2;
             }
-            opt.time_limit_ms = ms;
         } else if (a[0] == '-') {
             fprintf(stderr, "braid statetest: unknown option '%s'\n", a);
             usage(stderr);
